@@ -1,0 +1,1 @@
+"""The administrator's pages: people, organisations, and the sector catalogue."""

@@ -1,0 +1,1 @@
+"""Signing in and out, invitations, and who may reach which route."""

@@ -1,0 +1,1 @@
+"""Demo data for the West Midlands Innovation Accelerator, loaded only by seed-demo."""

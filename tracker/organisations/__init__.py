@@ -1,0 +1,1 @@
+"""Organisations: leads and partners of proposals, employers of people."""

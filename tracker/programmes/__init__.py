@@ -1,0 +1,1 @@
+"""Programmes: funding calls that proposals are made to."""

@@ -1,0 +1,1 @@
+"""Proposals: bids within a programme, from draft to Innovate UK's decision."""

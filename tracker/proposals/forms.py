@@ -1,0 +1,91 @@
+"""The proposal form."""
+
+from sqlalchemy import select
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from tracker.auth.models import Role, User
+from tracker.extensions import db
+from tracker.forms import MoneyField, VersionForm, choices, strip
+from tracker.organisations.models import Organisation
+from tracker.programmes.queries import programme_choices
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ProposalForm(VersionForm):
+    """Programme, title, organisations, owner, funding ask and summary."""
+
+    programme_id = SelectField("Programme", coerce=_int_or_none)
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the proposal's title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    lead_organisation_id = SelectField("Lead organisation", coerce=_int_or_none)
+    partner_ids = SelectMultipleField("Partner organisations (optional)", coerce=int)
+    owner_id = SelectField("Owner", coerce=_int_or_none)
+    funding_ask = MoneyField(
+        "Funding ask", validators=[DataRequired("Enter the funding ask in pounds")]
+    )
+    summary = TextAreaField(
+        "Summary",
+        filters=[strip],
+        validators=[Length(max=10000, message="Summary must be 10,000 characters or fewer")],
+    )
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, obj=proposal, **kwargs)
+        self.proposal = proposal
+        organisations = list(
+            db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+        )
+        owners = db.session.execute(
+            select(User.id, User.name)
+            .where(User.role.in_([Role.STAFF, Role.ADMIN]), User.is_active_account.is_(True))
+            .order_by(User.name)
+        )
+        self.programme_id.choices = choices(programme_choices(), blank="Select a programme")
+        self.lead_organisation_id.choices = choices(organisations, blank="Select the lead organisation")
+        self.partner_ids.choices = choices(organisations)
+        self.owner_id.choices = choices(owners, blank="Select the owner")
+        if proposal is not None and not self.is_submitted():
+            self.partner_ids.data = [organisation.id for organisation in proposal.partners]
+
+    def validate_programme_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select the programme this proposal is for")
+
+    def validate_lead_organisation_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select the lead organisation")
+
+    def validate_owner_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select the member of staff who owns this proposal")
+
+    def validate_partner_ids(self, field):
+        if self.lead_organisation_id.data in (field.data or []):
+            raise ValidationError(
+                "The lead organisation cannot also be a partner: untick it under partners"
+            )
+
+    def values(self) -> dict:
+        """The typed values, keyed like the proposal's attributes."""
+        return {
+            "programme_id": self.programme_id.data,
+            "title": self.title.data,
+            "lead_organisation_id": self.lead_organisation_id.data,
+            "partner_ids": sorted(self.partner_ids.data or []),
+            "owner_id": self.owner_id.data,
+            "funding_ask": self.funding_ask.data,
+            "summary": self.summary.data or "",
+        }

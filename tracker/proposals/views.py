@@ -1,0 +1,169 @@
+"""/proposals: list, view, create and edit bids."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.auth.access import signed_in, staff_only
+from tracker.auth.models import Role, User
+from tracker.concurrency import EditConflict, conflicting_fields
+from tracker.extensions import db
+from tracker.programmes.queries import programme_choices
+from tracker.proposals import services
+from tracker.proposals.forms import ProposalForm
+from tracker.proposals.models import Proposal, ProposalStage
+from tracker.proposals.queries import visible_proposals
+
+bp = Blueprint("proposals", __name__)
+
+
+def get_proposal(proposal_id: int, check_edit: bool = False) -> Proposal:
+    """Load a proposal and check the reader may see it (404 when missing, 403 when not theirs)."""
+    proposal = db.session.get(
+        Proposal,
+        proposal_id,
+        options=[
+            joinedload(Proposal.programme),
+            joinedload(Proposal.lead_organisation),
+            joinedload(Proposal.owner),
+            selectinload(Proposal.partners),
+        ],
+    )
+    if proposal is None:
+        abort(404)
+    if not proposal.can_view(current_user):
+        abort(403)
+    if check_edit and not proposal.can_edit(current_user):
+        abort(403)
+    return proposal
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/")
+@signed_in
+def index():
+    """The proposals the reader may see, filtered by programme, stage, owner or title."""
+    filters = {
+        "programme": _int_arg("programme"),
+        "owner": _int_arg("owner"),
+        "stage": request.args.get("stage", ""),
+        "q": request.args.get("q", "").strip(),
+    }
+    query = visible_proposals(current_user).options(
+        joinedload(Proposal.programme), joinedload(Proposal.lead_organisation),
+        joinedload(Proposal.owner),
+    )
+    if filters["programme"]:
+        query = query.where(Proposal.programme_id == filters["programme"])
+    if filters["owner"]:
+        query = query.where(Proposal.owner_id == filters["owner"])
+    if filters["stage"] in {stage.value for stage in ProposalStage}:
+        query = query.where(Proposal.stage == ProposalStage(filters["stage"]))
+    else:
+        filters["stage"] = ""
+    if filters["q"]:
+        query = query.where(func.lower(Proposal.title).like(f"%{filters['q'].lower()}%"))
+    query = query.order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    owners = db.session.execute(
+        select(User.id, User.name).where(User.role.in_([Role.STAFF, Role.ADMIN])).order_by(User.name)
+    ).all()
+    return render_template(
+        "proposals/index.html", page=page, filters=filters, stages=list(ProposalStage),
+        programmes=programme_choices(), owners=owners, title="Proposals",
+    )
+
+
+@bp.route("/<int:proposal_id>")
+@signed_in
+def detail(proposal_id: int):
+    """A proposal: where it stands, who is in it, and its summary."""
+    proposal = get_proposal(proposal_id)
+    return render_template("proposals/detail.html", proposal=proposal, title=proposal.title)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_only
+def new():
+    """Create a proposal; it starts at draft."""
+    form = ProposalForm()
+    if request.method == "GET":
+        form.programme_id.data = _int_arg("programme")
+        form.owner_id.data = current_user.id
+    if form.validate_on_submit():
+        proposal = services.create_proposal(form.values(), current_user)
+        db.session.commit()
+        flash(f"{proposal.title} has been created as a draft", "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, title="Create a proposal")
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@staff_only
+def edit(proposal_id: int):
+    """Change a proposal; an edit made on an old version is refused with 409."""
+    proposal = get_proposal(proposal_id, check_edit=True)
+    form = ProposalForm(proposal=proposal)
+    if request.method == "GET":
+        form.edit_version.data = proposal.version
+    if form.validate_on_submit():
+        try:
+            services.update_proposal(proposal, form.values(), form.started_from(), current_user)
+        except EditConflict:
+            db.session.rollback()
+            return _conflict(proposal_id, form)
+        db.session.commit()
+        flash(f"{proposal.title} has been saved", "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_template(
+        "proposals/form.html", form=form, proposal=proposal, title=f"Change {proposal.title}"
+    )
+
+
+def _conflict(proposal_id: int, form: ProposalForm):
+    """Keep the person's text in the form and show what the other person saved."""
+    proposal = get_proposal(proposal_id, check_edit=True)
+    names = _display_names(form, proposal)
+    saved = {key: names(key, value) for key, value in services.proposal_values(proposal).items()}
+    typed = {key: names(key, value) for key, value in form.values().items()}
+    form.edit_version.data = proposal.version
+    form.form_errors.append(
+        "Someone else changed this proposal while you were editing it. Your changes have not "
+        "been saved yet: check the differences below, then save again."
+    )
+    return render_template(
+        "proposals/form.html", form=form, proposal=proposal,
+        conflicts=conflicting_fields(saved, typed, services.FIELD_LABELS),
+        title=f"Change {proposal.title}",
+    ), 409
+
+
+def _display_names(form: ProposalForm, proposal: Proposal):
+    """Show ids as the names people know, using the choices the form already loaded."""
+    def labels(field):
+        return {choice.value: choice.label for choice in field.choices}
+
+    lookups = {
+        "programme_id": labels(form.programme_id),
+        "lead_organisation_id": labels(form.lead_organisation_id),
+        "owner_id": labels(form.owner_id),
+    }
+    organisations = labels(form.partner_ids)
+
+    def name(key, value):
+        if key in lookups:
+            return lookups[key].get(value, value)
+        if key == "partner_ids":
+            return ", ".join(organisations.get(i, str(i)) for i in value) or None
+        if key == "funding_ask" and value is not None:
+            return f"£{value:,}"
+        return value
+
+    return name
+
+

@@ -1,0 +1,1 @@
+"""The catalogue of sectors and cross-sector themes."""
