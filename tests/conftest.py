@@ -62,13 +62,28 @@ def _empty_tables() -> None:
 class CheckedClient(FlaskClient):
     """A test client that checks every HTML page it gets, as GOV.UK Notify's tests do:
     it parses, has one <h1>, its <title> starts with the <h1> ("Error: " first when a form
-    has errors), no id is used twice, and every <script> carries this response's CSP nonce."""
+    has errors), no id is used twice, and every <script> carries this response's CSP nonce.
+
+    Each request runs in a fresh app context, as in production: its own `g` (CSP nonce,
+    signed-in person) and its own database session. The test's own session commits before
+    and after, so the request sees what the test made and the test then sees what it did.
+    """
 
     def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
+        _end_test_transaction()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _end_test_transaction()
         if response.mimetype == "text/html" and response.status_code != 302:
             check_page(response)
         return response
+
+
+def _end_test_transaction() -> None:
+    from flask import has_app_context
+
+    if has_app_context():
+        db.session.commit()
 
 
 def check_page(response) -> None:

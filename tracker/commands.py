@@ -6,6 +6,7 @@ from flask import Flask, current_app
 from tracker.auth.models import Role, user_count
 from tracker.auth.passwords import password_problem
 from tracker.auth.services import create_user, email_in_use
+from tracker.database import write_transactions
 from tracker.extensions import db
 
 
@@ -18,14 +19,15 @@ from tracker.extensions import db
 @click.password_option(help="Prompted for when not given")
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create a person with a password (for the first admin, say)."""
-    if email_in_use(email):
-        raise click.ClickException(f"Someone already has an account with {email}")
     problem = password_problem(password, email, name)
     if problem:
         raise click.ClickException(problem)
-    user = create_user(email, name, Role(role), actor=None)
-    user.set_password(password)
-    db.session.commit()
+    with write_transactions():
+        if email_in_use(email):
+            raise click.ClickException(f"Someone already has an account with {email}")
+        user = create_user(email, name, Role(role), actor=None)
+        user.set_password(password)
+        db.session.commit()
     click.echo(f"Created {user.email} ({user.role.label})")
 
 
@@ -33,13 +35,17 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
 @click.option("--if-empty", is_flag=True, help="Only seed when nobody has an account yet")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the West Midlands demo programme, people and proposals (idempotent)."""
-    from tracker.demo.seed import seed_demo
+    from tracker.demo.seed import DemoPasswordRefused, seed_demo
 
-    if if_empty and user_count() > 0:
-        click.echo("The database already has people in it; demo data not loaded.")
-        return
-    result = seed_demo(current_app.config.get("DEMO_PASSWORD") or None)
-    db.session.commit()
+    with write_transactions():
+        if if_empty and user_count() > 0:
+            click.echo("The database already has people in it; demo data not loaded.")
+            return
+        try:
+            result = seed_demo(current_app.config.get("DEMO_PASSWORD") or None)
+        except DemoPasswordRefused as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
     click.echo(result.report())
 
 

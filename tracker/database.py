@@ -1,5 +1,9 @@
 """Engine set-up: SQLite pragmas and IMMEDIATE write transactions, a health check."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -7,6 +11,17 @@ from sqlalchemy.engine import Engine
 from tracker.extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def write_transactions() -> Iterator[None]:
+    """Outside a request (CLI commands, jobs), mark the work as writing: BEGIN IMMEDIATE."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -33,13 +48,12 @@ def _sqlite_on_begin(connection) -> None:
 
     A deferred transaction that reads and later writes can hit "database is locked" when
     another writer got there first; taking the write lock at BEGIN makes writers wait their
-    turn (up to busy_timeout) instead. Safe requests (GET/HEAD/OPTIONS) only read, so they
-    start deferred and never block each other.
+    turn (up to busy_timeout) instead. Requests that may write (POST and the like) and work
+    inside `write_transactions()` begin IMMEDIATE; safe requests and other reads begin
+    deferred, and under WAL they never block a writer.
     """
-    if has_request_context() and request.method in READ_ONLY_METHODS:
-        connection.exec_driver_sql("BEGIN")
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    writing = _writing.get() or (has_request_context() and request.method not in READ_ONLY_METHODS)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def database_is_reachable() -> bool:

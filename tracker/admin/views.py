@@ -93,7 +93,11 @@ def _show_link(user: User, token: str, reason: str):
 
 
 def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id, options=[joinedload(User.organisation)])
+    # A query, not session.get: get() would hand back the signed-in admin's own User (already
+    # in the session, without its organisation) and the page would hit the lazy="raise".
+    user = db.session.scalar(
+        select(User).where(User.id == user_id).options(joinedload(User.organisation))
+    )
     if user is None:
         abort(404)
     return user

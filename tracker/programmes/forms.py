@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from tracker.extensions import db
 from tracker.forms import GovDateField, MoneyField, PercentField, VersionForm, WholeNumberField, strip
@@ -42,17 +42,24 @@ class ProgrammeForm(VersionForm):
         filters=[strip],
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
-    total_pot = MoneyField("Total pot", validators=[DataRequired("Enter the total pot in pounds")])
+    # InputRequired, not DataRequired: DataRequired would refuse 0 and replace the field's own
+    # message ("must be a whole number of pounds") with "Enter ...".
+    total_pot = MoneyField(
+        "Total pot",
+        required_message="Enter the total pot in pounds",
+        validators=[InputRequired("Enter the total pot in pounds")],
+    )
     assessment_threshold = PercentField(
         "Assessment threshold",
-        validators=[DataRequired("Enter the assessment threshold as a percentage")],
+        required_message="Enter the assessment threshold as a percentage",
+        validators=[InputRequired("Enter the assessment threshold as a percentage")],
         default=70,
     )
     board_quorum = WholeNumberField(
         "Board quorum",
         default=3,
         validators=[
-            DataRequired("Enter how many board endorsements a proposal needs"),
+            InputRequired("Enter how many board endorsements a proposal needs"),
             NumberRange(min=1, max=50, message="Board quorum must be between 1 and 50"),
         ],
     )

@@ -1,5 +1,8 @@
 """/programmes: list, view, create and edit funding calls."""
 
+from datetime import date
+from decimal import Decimal
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -12,6 +15,7 @@ from tracker.programmes.forms import ProgrammeForm
 from tracker.programmes.models import Programme
 from tracker.proposals.models import Proposal
 from tracker.proposals.queries import visible_proposals
+from tracker.templating import long_date, money
 
 bp = Blueprint("programmes", __name__)
 
@@ -77,7 +81,8 @@ def edit(programme_id: int):
             db.session.rollback()
             programme = db.get_or_404(Programme, programme_id)
             conflicts = conflicting_fields(
-                services.programme_values(programme), form.values(), Programme.FIELD_LABELS
+                _as_shown(services.programme_values(programme)), _as_shown(form.values()),
+                Programme.FIELD_LABELS,
             )
             form.edit_version.data = programme.version
             form.form_errors.append(
@@ -94,3 +99,17 @@ def edit(programme_id: int):
     return render_template(
         "programmes/form.html", form=form, programme=programme, title=f"Change {programme.name}"
     )
+
+
+def _as_shown(values: dict) -> dict:
+    """Money, percentages and dates as people write them (exactly, so equal stays equal)."""
+    shown = {}
+    for key, value in values.items():
+        if key == "total_pot" and value is not None:
+            value = money(value)
+        elif isinstance(value, Decimal):
+            value = f"{value.normalize():f}%"
+        elif isinstance(value, date):
+            value = long_date(value)
+        shown[key] = value
+    return shown

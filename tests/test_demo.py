@@ -1,0 +1,100 @@
+"""seed-demo: the West Midlands demo, idempotent, with every role and a password shown once."""
+
+from sqlalchemy import func, select
+
+from tracker.auth.models import Role, User
+from tracker.demo.seed import seed_demo
+from tracker.extensions import db
+from tracker.programmes.models import Programme
+from tracker.proposals.models import Proposal, ProposalStage
+
+STRONG = "a long demo password for tests"
+
+
+def _counts():
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Programme, Proposal)
+    }
+
+
+def test_seed_demo_builds_the_west_midlands_programme():
+    seed_demo(STRONG)
+    db.session.commit()
+    programme = db.session.scalar(select(Programme))
+    assert programme.name == "West Midlands Innovation Accelerator 2022"
+    assert programme.funder == "Innovate UK"
+    assert programme.assessment_threshold == 70
+    proposals = db.session.scalars(select(Proposal)).all()
+    assert len(proposals) >= 5
+    assert all(p.stage is ProposalStage.DRAFT for p in proposals)
+    roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
+    assert set(roles) == set(Role)
+    assert sum(roles.values()) >= 12
+    for email in ("admin@example.org", "staff@example.org", "expert@example.org", "board@example.org"):
+        assert db.session.scalar(select(User).where(User.email == email)).check_password(STRONG)
+
+
+def test_seed_demo_twice_changes_nothing():
+    seed_demo(STRONG)
+    db.session.commit()
+    before = _counts()
+    result = seed_demo("a different password entirely")
+    db.session.commit()
+    assert result.added == {}
+    assert _counts() == before
+    user = db.session.scalar(select(User).where(User.email == "staff@example.org"))
+    assert user.check_password(STRONG)
+    assert "nothing changed" in result.report()
+
+
+def test_cli_prints_a_generated_password_once(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "")
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    line = next(line for line in first.output.splitlines() if line.startswith("Password (shown only now): "))
+    password = line.split(": ", 1)[1]
+    db.session.expire_all()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    assert admin.check_password(password)
+    second = runner.invoke(args=["seed-demo"])
+    assert "nothing changed" in second.output
+    assert password not in second.output
+
+
+def test_cli_uses_demo_password_and_if_empty(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", STRONG)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "Password: the value of DEMO_PASSWORD." in result.output
+    assert STRONG not in result.output
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "demo data not loaded" in again.output
+
+
+def test_cli_refuses_a_weak_demo_password(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_PASSWORD", "password")
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "DEMO_PASSWORD is not allowed" in result.output
+    db.session.expire_all()
+    assert _counts() == {"User": 0, "Programme": 0, "Proposal": 0}
+
+
+def test_demo_accounts_land_on_their_role_home(client):
+    """Each demo role signs in through the form and sees a home page made for it."""
+    seed_demo(STRONG)
+    db.session.commit()
+    expectations = {
+        "admin@example.org": ["Proposals you own", "People"],
+        "staff@example.org": ["Proposals you own", "Create a proposal"],
+        "expert@example.org": ["Proposals open for your input"],
+        "board@example.org": ["West Midlands Innovation Accelerator 2022", "Funding asked"],
+    }
+    for email, phrases in expectations.items():
+        client.post("/auth/sign-in", data={"email": email, "password": STRONG})
+        page = client.get("/").get_data(as_text=True)
+        for phrase in phrases:
+            assert phrase in page, (email, phrase)
+        client.post("/auth/sign-out")
