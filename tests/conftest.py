@@ -36,7 +36,9 @@ def app(tmp_path_factory):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
         upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ def make_user(role: Role = Role.STAFF, email: str | None = None, name: str | Non
     """A person with PASSWORD as their password (or none, like an invited person)."""
     n = next(_numbers)
     user = User(
-        email=email or f"{role.value}{n}@example.org",
+        email=(email or f"{role.value}{n}@example.org").strip().lower(),  # as the app stores it
         name=name or f"{role.label} {n}",
         role=role,
         is_active_account=active,

@@ -10,6 +10,21 @@ from config import BASE_DIR
 from tracker import create_app
 from tracker.extensions import db
 
+@pytest.fixture
+def make_app():
+    """create_app for one test; its database connections are closed afterwards."""
+    made = []
+
+    def make(*args, **kwargs):
+        made.append(create_app(*args, **kwargs))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
 EXPECTED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -25,17 +40,15 @@ def test_healthz_reports_a_reachable_database(client):
     assert response.get_json() == {"status": "ok", "database": "reachable"}
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable():
+def test_healthz_answers_503_when_the_database_is_unreachable(make_app):
     """Port 9 on loopback has no database: the check fails fast and says so."""
-    broken = create_app(
+    broken = make_app(
         "testing",
         SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2",
     )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable", "database": "unreachable"}
-    with broken.app_context():
-        db.engine.dispose()
 
 
 def test_security_headers_are_pinned(client):
@@ -56,10 +69,10 @@ def test_each_response_gets_its_own_nonce(client):
     assert first != second
 
 
-def test_hsts_only_where_cookies_are_secure(client, monkeypatch):
+def test_hsts_only_where_cookies_are_secure(client, monkeypatch, make_app):
     assert "Strict-Transport-Security" not in client.get("/healthz").headers
     monkeypatch.setenv("SECRET_KEY", "a-test-secret-for-production-config")
-    production = create_app("production", SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(False))
+    production = make_app("production", SQLALCHEMY_DATABASE_URI=db.engine.url.render_as_string(False))
     response = production.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
@@ -75,8 +88,8 @@ def test_wrong_method_is_a_405_page(staff_client):
     assert response.status_code == 405
 
 
-def test_unexpected_error_shows_the_500_page_and_rolls_back():
-    app = create_app("testing", TESTING=False)
+def test_unexpected_error_shows_the_500_page_and_rolls_back(make_app):
+    app = make_app("testing", TESTING=False)
 
     @app.route("/_boom")
     def boom():
@@ -89,15 +102,16 @@ def test_unexpected_error_shows_the_500_page_and_rolls_back():
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    """No app is made, so there is nothing to clean up."""
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
         create_app("production")
 
 
 @pytest.mark.parametrize("name", ["development", "testing"])
-def test_development_and_testing_start_without_a_secret_key(monkeypatch, name):
+def test_development_and_testing_start_without_a_secret_key(monkeypatch, name, make_app):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    assert create_app(name).config["SECRET_KEY"]
+    assert make_app(name).config["SECRET_KEY"]
 
 
 def test_database_url_forms(monkeypatch):

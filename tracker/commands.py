@@ -1,6 +1,7 @@
 """Command-line tasks: create-user and seed-demo."""
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 
 from tracker.auth.models import Role, user_count
@@ -19,6 +20,15 @@ from tracker.extensions import db
 @click.password_option(help="Prompted for when not given")
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create a person with a password (for the first admin, say)."""
+    email, name = email.strip(), name.strip()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise click.ClickException(
+            "Enter an email address in the correct format, like name@example.org"
+        ) from None
+    if not name or len(name) > 120:
+        raise click.ClickException("Enter a full name of 120 characters or fewer")
     problem = password_problem(password, email, name)
     if problem:
         raise click.ClickException(problem)

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, IntegerField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
 MAX_MONEY = 10_000_000_000  # £10bn: far above any programme, well inside a BIGINT
@@ -137,7 +138,8 @@ class GovDateField(Field):
 
     def process(self, formdata, data=None, extra_filters=None):
         self.process_errors = []
-        self.data = data if data is not None else self.default
+        # WTForms passes `unset_value` when the object has no such attribute.
+        self.data = self.default if data is None or data is unset_value else data
         if isinstance(self.data, date):
             self.parts = {
                 "day": str(self.data.day),

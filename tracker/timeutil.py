@@ -1,8 +1,8 @@
 """Time helpers: every stored time is UTC."""
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 
 def utcnow() -> datetime:
     """Now, in UTC, timezone-aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -49,8 +49,13 @@ def users():
     elif status == "deactivated":
         query = query.where(User.is_active_account.is_(False))
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        # autoescape: a typed % or _ is looked for as itself, not as a wildcard.
+        query = query.where(
+            or_(
+                func.lower(User.name).contains(search.lower(), autoescape=True),
+                User.email.contains(search.lower(), autoescape=True),
+            )
+        )
     page = db.paginate(query, per_page=_page_size(), error_out=False)
     return render_template(
         "admin/users.html", page=page, roles=list(Role), role=role, status=status, search=search,
@@ -125,7 +130,10 @@ def user_role(user_id: int):
         try:
             auth_services.change_role(user, Role(form.role.data), current_user)
         except auth_services.CannotChangeOwnAccount as error:
-            form.role.errors.append(str(error))
+            # Said in a banner, as for deactivating: the own-account page has no role field
+            # for an error summary to link to.
+            flash(str(error), "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
         else:
             db.session.commit()
             flash(f"{user.name} is now {user.role.label}", "success")

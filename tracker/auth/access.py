@@ -78,5 +78,13 @@ def enforce_access():
     if is_allowed(request.endpoint, current_user):
         return None
     if access_rule_for(request.endpoint) != PUBLIC and not current_user.is_authenticated:
-        return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        return redirect(url_for("auth.sign_in", next=return_address()))
     abort(403)
+
+
+def return_address() -> str | None:
+    """Where to go after signing in: this address, unless it only takes POSTs (a sign-out or
+    deactivate button pressed after the session ended), which would answer 405 when fetched."""
+    if "GET" not in request.url_rule.methods:
+        return None
+    return request.full_path.rstrip("?")

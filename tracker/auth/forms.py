@@ -22,6 +22,15 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
+class CurrentPasswordMixin:
+    """The password the person has now. Declared before NewPasswordMixin so that WTForms, which
+    orders fields by when they were created, lists it first, as the page shows it."""
+
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+
+
 class NewPasswordMixin:
     """A new password typed twice, checked against the password rule."""
 
@@ -47,12 +56,8 @@ class SetPasswordForm(NewPasswordMixin, FlaskForm):
     """An invited person chooses their password."""
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(CurrentPasswordMixin, NewPasswordMixin, FlaskForm):
     """A signed-in person changes their password."""
-
-    current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password")]
-    )
 
 
 def email_validator():

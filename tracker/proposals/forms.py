@@ -2,13 +2,18 @@
 
 from sqlalchemy import select
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
 from tracker.forms import MoneyField, VersionForm, choices, strip
 from tracker.organisations.models import Organisation
 from tracker.programmes.queries import programme_choices
+
+
+def _not_offered(field) -> bool:
+    """Nothing chosen, or a value the select did not offer (gone since the page loaded)."""
+    return field.data is None or field.data not in {choice.value for choice in field.choices}
 
 
 def _int_or_none(value):
@@ -21,7 +26,8 @@ def _int_or_none(value):
 class ProposalForm(VersionForm):
     """Programme, title, organisations, owner, funding ask and summary."""
 
-    programme_id = SelectField("Programme", coerce=_int_or_none)
+    # Choices are checked by the validate_ methods below, with a message that says what to do.
+    programme_id = SelectField("Programme", coerce=_int_or_none, validate_choice=False)
     title = StringField(
         "Title",
         filters=[strip],
@@ -30,11 +36,17 @@ class ProposalForm(VersionForm):
             Length(max=200, message="Title must be 200 characters or fewer"),
         ],
     )
-    lead_organisation_id = SelectField("Lead organisation", coerce=_int_or_none)
+    lead_organisation_id = SelectField(
+        "Lead organisation", coerce=_int_or_none, validate_choice=False
+    )
     partner_ids = SelectMultipleField("Partner organisations (optional)", coerce=int)
-    owner_id = SelectField("Owner", coerce=_int_or_none)
+    owner_id = SelectField("Owner", coerce=_int_or_none, validate_choice=False)
+    # InputRequired, not DataRequired, which would hide the field's own message ("cannot be
+    # negative", "must be a whole number of pounds") behind "Enter the funding ask".
     funding_ask = MoneyField(
-        "Funding ask", validators=[DataRequired("Enter the funding ask in pounds")]
+        "Funding ask",
+        required_message="Enter the funding ask in pounds",
+        validators=[InputRequired("Enter the funding ask in pounds")],
     )
     summary = TextAreaField(
         "Summary",
@@ -61,15 +73,15 @@ class ProposalForm(VersionForm):
             self.partner_ids.data = [organisation.id for organisation in proposal.partners]
 
     def validate_programme_id(self, field):
-        if field.data is None:
+        if _not_offered(field):
             raise ValidationError("Select the programme this proposal is for")
 
     def validate_lead_organisation_id(self, field):
-        if field.data is None:
+        if _not_offered(field):
             raise ValidationError("Select the lead organisation")
 
     def validate_owner_id(self, field):
-        if field.data is None:
+        if _not_offered(field):
             raise ValidationError("Select the member of staff who owns this proposal")
 
     def validate_partner_ids(self, field):

@@ -66,9 +66,12 @@ def update_proposal(proposal: Proposal, values: dict, started_from: int | None, 
     before = proposal_values(proposal)
     values = dict(values)
     partner_ids = values.pop("partner_ids", [])
+    # Loaded before anything changes, so that its query's autoflush cannot write the row early
+    # (which would move the version on twice for one edit).
+    partners = _organisations(partner_ids)
     for key, value in values.items():
         setattr(proposal, key, value)
-    proposal.partners = _organisations(partner_ids)
+    proposal.partners = partners
     changes = diff(before, {**values, "partner_ids": sorted(partner_ids)})
     if changes:
         # Touching the row makes its version move on even when only the partners changed.

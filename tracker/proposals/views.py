@@ -67,7 +67,10 @@ def index():
     else:
         filters["stage"] = ""
     if filters["q"]:
-        query = query.where(func.lower(Proposal.title).like(f"%{filters['q'].lower()}%"))
+        # autoescape: a typed % or _ is looked for as itself, not as a wildcard.
+        query = query.where(
+            func.lower(Proposal.title).contains(filters["q"].lower(), autoescape=True)
+        )
     query = query.order_by(Proposal.updated_at.desc(), Proposal.id.desc())
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     owners = db.session.execute(
