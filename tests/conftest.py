@@ -195,3 +195,9 @@ def count_queries():
             event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def csrf_on(app, monkeypatch):
+    """CSRF protection as in production, for this test only."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)

@@ -2,11 +2,10 @@
 and the catalogue of sectors and themes."""
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests import factories
-from tracker.activity.models import Activity
+from tests.pages import activities, soup, summary_errors, table_column, text
 from tracker.auth import services as auth_services
 from tracker.auth.models import Role, User
 from tracker.extensions import db
@@ -15,35 +14,12 @@ from tracker.sectors import services as sector_services
 from tracker.sectors.models import Sector, SectorKind
 
 
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(tag) -> str:
-    """A tag's text with its white space collapsed."""
-    return " ".join(tag.get_text(" ").split())
-
-
-def table_column(response, index: int = 0) -> list[str]:
-    """The text of one column of the page's main table, row by row."""
-    rows = soup(response).select("table.govuk-table tbody tr")
-    return [text(row.find_all("td")[index]) for row in rows]
-
-
 def error_messages(response) -> list[str]:
     """The inline error messages, without GOV.UK's visually hidden "Error:" prefix."""
     return [
         text(tag).removeprefix("Error:").strip()
         for tag in soup(response).select(".govuk-error-message")
     ]
-
-
-def summary_errors(response) -> list[str]:
-    return [text(a) for a in soup(response).select(".govuk-error-summary a")]
-
-
-def activities(verb: str) -> list[Activity]:
-    return list(db.session.scalars(select(Activity).where(Activity.verb == verb)))
 
 
 def count(model) -> int:

@@ -5,12 +5,21 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 import config
 import tracker.mail
 from tests import factories
+from tests.pages import (
+    csrf_token_from,
+    error_summary,
+    heading,
+    inline_error,
+    input_value,
+    is_signed_in,
+    soup,
+    text,
+)
 from tracker.activity.models import Activity
 from tracker.auth import services
 from tracker.auth.models import Invitation, Role, User
@@ -24,65 +33,6 @@ SIGN_IN = "/auth/sign-in"
 NEW_PASSWORD = "violet tractor lemon"  # 12+ characters, all lower case, not a common password
 LONGEST = " ".join(f"word{n}" for n in range(60))[:256]  # the longest password allowed
 CSRF_FAILED = "This form had expired or was sent from elsewhere, so nothing was saved."
-
-
-# Reading pages -------------------------------------------------------------
-
-
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text_of(tag) -> str:
-    return " ".join(tag.get_text().split())
-
-
-def heading(response) -> str:
-    return text_of(page(response).h1)
-
-
-def error_summary(response) -> list[tuple[str, str]]:
-    """(message, href) for each entry of the GOV.UK error summary, each linking to a field on
-    the page; [] when there is no summary."""
-    soup = page(response)
-    summary = soup.select_one(".govuk-error-summary")
-    if summary is None:
-        return []
-    assert "There is a problem" in text_of(summary)
-    entries = [(text_of(link), link["href"]) for link in summary.select("a")]
-    for _, href in entries:
-        assert soup.select_one(href), f"the error summary links to {href}, which is not on the page"
-    return entries
-
-
-def inline_error(response, field_id: str) -> str | None:
-    """The error shown beside a field, without its visually hidden 'Error:' prefix."""
-    message = page(response).select_one(f"#{field_id}-error")
-    return text_of(message).removeprefix("Error: ") if message else None
-
-
-def input_value(response, field_id: str) -> str | None:
-    return page(response).select_one(f"#{field_id}")["value"]
-
-
-def csrf_token_from(response) -> str:
-    return page(response).select_one('input[name="csrf_token"]')["value"]
-
-
-def is_signed_in(client) -> bool:
-    """Whether the client reaches a signed-in page (a visitor is sent to sign in)."""
-    response = client.get("/profile/")
-    if response.status_code == 302:
-        assert response.location.startswith(SIGN_IN)
-        return False
-    assert response.status_code == 200
-    return True
-
-
-@pytest.fixture
-def csrf_on(app, monkeypatch):
-    """CSRF protection as in production, for this test only."""
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
 
 
 @pytest.fixture
@@ -120,8 +70,8 @@ def test_the_sign_in_form_signs_in_and_lands_on_home(client, auth):
     user = factories.make_user(Role.EXPERT, name="Priya Shah")
     form_page = client.get(SIGN_IN)
     assert form_page.status_code == 200
-    assert page(form_page).select_one("input#email[type=email]")
-    assert page(form_page).select_one("input#password[type=password]")
+    assert soup(form_page).select_one("input#email[type=email]")
+    assert soup(form_page).select_one("input#password[type=password]")
 
     response = auth.sign_in(user.email)
 
@@ -129,7 +79,7 @@ def test_the_sign_in_form_signs_in_and_lands_on_home(client, auth):
     assert response.location == "/"
     home = client.get("/")
     assert home.status_code == 200
-    assert "Priya Shah" in text_of(page(home).select_one(".tracker-account"))
+    assert "Priya Shah" in text(soup(home).select_one(".tracker-account"))
     db.session.refresh(user)
     assert user.last_signed_in_at is not None
 
@@ -154,7 +104,7 @@ def test_every_failed_sign_in_gets_the_same_answer(app):
             response.status_code,
             error_summary(response),
             inline_error(response, "email"),
-            text_of(page(response).main),
+            text(soup(response).main),
         )
 
     first = answers["unknown email"]
@@ -175,7 +125,7 @@ def test_empty_fields_show_the_error_summary(client):
     response = client.post(SIGN_IN, data={"email": "", "password": ""})
 
     assert response.status_code == 200
-    assert page(response).title.get_text().startswith("Error: Sign in")
+    assert soup(response).title.get_text().startswith("Error: Sign in")
     assert error_summary(response) == [
         ("Enter your email address", "#email"),
         ("Enter your password", "#password"),
@@ -241,7 +191,7 @@ def test_a_visitor_is_sent_to_sign_in_and_then_to_the_page_they_asked_for(client
     assert parse_qs(location.query) == {"next": ["/proposals/?stage=draft"]}
     sign_in_page = client.get(asked.location)
     # The form posts back to the address it came from, so `next` travels with it.
-    assert not page(sign_in_page).select_one("form[method=post]").get("action")
+    assert not soup(sign_in_page).select_one("form[method=post]").get("action")
 
     signed_in = auth.sign_in(user.email, query_string=location.query)
 
@@ -347,7 +297,7 @@ def test_signing_out_ends_the_session_and_any_copy_of_its_cookie(app, client, au
 
     assert response.status_code == 302
     assert response.location == SIGN_IN
-    assert "You have signed out" in text_of(page(client.get(SIGN_IN)))
+    assert "You have signed out" in text(soup(client.get(SIGN_IN)))
     assert not is_signed_in(client)
     assert not is_signed_in(copy)
 
@@ -418,7 +368,7 @@ def invite(admin_client, email="new.person@example.org", name="Sam Patel", role=
         data={"name": name, "email": email, "role": role, "organisation_id": ""},
     )
     assert response.status_code == 200, error_summary(response)
-    link = text_of(page(response).select_one("code.tracker-code"))
+    link = text(soup(response).select_one("code.tracker-code"))
     return response, urlsplit(link).path
 
 
@@ -450,7 +400,7 @@ def test_admin_invites_a_person_and_is_shown_a_one_time_link(admin_client, outbo
     assert not any(token in value for value in stored)
     verbs = db.session.scalars(select(Activity.verb).where(Activity.subject_id == user.id))
     assert set(verbs) == {"user.created", "user.invited"}
-    assert "Email is not set up for this tracker" in text_of(page(response))
+    assert "Email is not set up for this tracker" in text(soup(response))
     assert outbox == []
 
 
@@ -459,7 +409,7 @@ def test_the_link_is_emailed_when_mail_is_set_up(app, admin_client, outbox, monk
 
     response, path = invite(admin_client, email="sam.patel@example.org")
 
-    assert "We have emailed the link to sam.patel@example.org" in text_of(page(response))
+    assert "We have emailed the link to sam.patel@example.org" in text(soup(response))
     [message] = outbox
     assert message["To"] == "sam.patel@example.org"
     assert f"http://localhost{path}" in message.get_content()
@@ -474,8 +424,8 @@ def test_the_page_says_so_when_the_email_cannot_be_sent(app, admin_client, monke
 
     response, path = invite(admin_client)
 
-    assert "The email could not be sent. Give the person this link yourself." in text_of(
-        page(response)
+    assert "The email could not be sent. Give the person this link yourself." in text(
+        soup(response)
     )
     assert path.startswith("/auth/set-password/")
 
@@ -485,9 +435,9 @@ def test_the_link_sets_a_password_and_signs_the_person_in(app, client, invited):
     link = f"/auth/set-password/{token}"
     form_page = client.get(link)
     assert form_page.status_code == 200
-    assert user.email in text_of(page(form_page))
-    assert page(form_page).select_one("input#new_password[type=password]")
-    assert page(form_page).select_one("input#confirm_password[type=password]")
+    assert user.email in text(soup(form_page))
+    assert soup(form_page).select_one("input#new_password[type=password]")
+    assert soup(form_page).select_one("input#confirm_password[type=password]")
 
     response = client.post(link, data=new_password(NEW_PASSWORD))
 
@@ -579,7 +529,7 @@ def test_a_new_link_makes_older_links_stop_working(admin_client, client):
     renewed = admin_client.post(f"/admin/users/{user.id}/sign-in-link")
 
     assert renewed.status_code == 200
-    second = urlsplit(text_of(page(renewed).select_one("code.tracker-code"))).path
+    second = urlsplit(text(soup(renewed).select_one("code.tracker-code"))).path
     assert second != first
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200

@@ -1,11 +1,11 @@
 """A person's own profile: seeing it, changing their name and changing their password."""
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import sign_in
+from tests.pages import error_summary, inline_error, input_value, is_signed_in, soup, summary_list, text
 from tracker.activity.models import Activity
 from tracker.auth.models import Role
 from tracker.extensions import db
@@ -14,64 +14,12 @@ NEW_PASSWORD = "violet tractor lemon"
 CSRF_FAILED = "This form had expired or was sent from elsewhere, so nothing was saved."
 
 
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text_of(tag) -> str:
-    return " ".join(tag.get_text().split())
-
-
-def error_summary(response) -> list[tuple[str, str]]:
-    """(message, href) for each entry of the GOV.UK error summary, each linking to a field on
-    the page; [] when there is no summary."""
-    soup = page(response)
-    summary = soup.select_one(".govuk-error-summary")
-    if summary is None:
-        return []
-    assert "There is a problem" in text_of(summary)
-    entries = [(text_of(link), link["href"]) for link in summary.select("a")]
-    for _, href in entries:
-        assert soup.select_one(href), f"the error summary links to {href}, which is not on the page"
-    return entries
-
-
-def inline_error(response, field_id: str) -> str | None:
-    """The error shown beside a field, without its visually hidden 'Error:' prefix."""
-    message = page(response).select_one(f"#{field_id}-error")
-    return text_of(message).removeprefix("Error: ") if message else None
-
-
-def summary_list(response) -> dict[str, str]:
-    rows = page(response).select(".govuk-summary-list__row")
-    return {
-        text_of(row.select_one(".govuk-summary-list__key")):
-            text_of(row.select_one(".govuk-summary-list__value"))
-        for row in rows
-    }
-
-
 def renames_of(user) -> list[Activity]:
     return list(
         db.session.scalars(
             select(Activity).where(Activity.verb == "user.renamed", Activity.subject_id == user.id)
         )
     )
-
-
-def is_signed_in(client) -> bool:
-    response = client.get("/profile/")
-    if response.status_code == 302:
-        assert response.location.startswith("/auth/sign-in")
-        return False
-    assert response.status_code == 200
-    return True
-
-
-@pytest.fixture
-def csrf_on(app, monkeypatch):
-    """CSRF protection as in production, for this test only."""
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
 
 
 # The profile and the name --------------------------------------------------
@@ -95,7 +43,7 @@ def test_profile_shows_email_role_and_name(client_as, role, label):
     details = summary_list(response)
     assert details["Email address"] == "ada.lovelace@example.org"
     assert details["Role"] == label
-    assert page(response).select_one("input#name")["value"] == "Ada Lovelace"
+    assert input_value(response, "name") == "Ada Lovelace"
 
 
 def test_changing_the_name_saves_it_and_records_activity(expert_client):
@@ -107,8 +55,8 @@ def test_changing_the_name_saves_it_and_records_activity(expert_client):
     assert response.status_code == 302
     assert response.location == "/profile/"
     shown = expert_client.get(response.location)
-    assert "Your name has been saved" in text_of(page(shown))
-    assert text_of(page(shown).select_one(".tracker-account a")) == "Ada King"
+    assert "Your name has been saved" in text(soup(shown))
+    assert text(soup(shown).select_one(".tracker-account a")) == "Ada King"
     db.session.refresh(user)
     assert user.name == "Ada King"
     [entry] = renames_of(user)
@@ -150,10 +98,10 @@ def test_a_missing_or_long_name_is_refused_in_place(expert_client, name, message
     response = expert_client.post("/profile/", data={"name": name})
 
     assert response.status_code == 200
-    assert page(response).title.get_text().startswith("Error: Your profile")
+    assert soup(response).title.get_text().startswith("Error: Your profile")
     assert error_summary(response) == [(message, "#name")]
     assert inline_error(response, "name") == message
-    assert page(response).select_one("input#name")["value"] == name.strip()
+    assert input_value(response, "name") == name.strip()
     db.session.refresh(user)
     assert user.name == old_name
     assert renames_of(user) == []
@@ -166,7 +114,7 @@ def test_changing_the_name_without_a_csrf_token_changes_nothing(expert_client, c
     response = expert_client.post("/profile/", data={"name": "Ada King"})
 
     assert response.status_code == 400
-    assert page(response).select_one("input#name")["value"] == "Ada King"
+    assert input_value(response, "name") == "Ada King"
     [(message, href)] = error_summary(response)
     assert message.startswith(CSRF_FAILED) and href == "#name"
     db.session.refresh(user)
@@ -176,7 +124,7 @@ def test_changing_the_name_without_a_csrf_token_changes_nothing(expert_client, c
 
 def test_changing_the_name_with_the_pages_csrf_token_works(expert_client, csrf_on):
     user = expert_client.user
-    form = page(expert_client.get("/profile/")).select_one("form:has(input#name)")
+    form = soup(expert_client.get("/profile/")).select_one("form:has(input#name)")
     token = form.select_one('input[name="csrf_token"]')["value"]
 
     response = expert_client.post("/profile/", data={"name": "Ada King", "csrf_token": token})
@@ -194,7 +142,7 @@ def test_password_page_shows_the_form(expert_client):
 
     assert response.status_code == 200
     for field in ("current_password", "new_password", "confirm_password"):
-        assert page(response).select_one(f"input#{field}[type=password]")
+        assert soup(response).select_one(f"input#{field}[type=password]")
 
 
 def test_a_wrong_current_password_is_refused_in_place(expert_client):
@@ -272,7 +220,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, exper
 
     assert response.status_code == 302
     assert response.location == "/profile/"
-    assert "Other devices have been signed out" in text_of(page(expert_client.get("/profile/")))
+    assert "Other devices have been signed out" in text(soup(expert_client.get("/profile/")))
     assert is_signed_in(expert_client)
     assert not is_signed_in(elsewhere)
     db.session.refresh(user)

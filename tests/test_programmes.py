@@ -4,10 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.pages import error_summary, inline_error, soup, summary_errors, summary_list, text
 from tracker.activity.models import Activity
 from tracker.auth.models import Role
 from tracker.concurrency import EditConflict
@@ -39,33 +39,6 @@ def form_data(**overrides) -> dict:
     for field, (day, month, year) in DATES.items():
         data |= {f"{field}-day": str(day), f"{field}-month": str(month), f"{field}-year": str(year)}
     return data | overrides
-
-
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(tag) -> str:
-    return " ".join(tag.get_text(" ").split())
-
-
-def summary_list(response) -> dict[str, str]:
-    """Every summary list row on the page as {key: value}."""
-    return {
-        text(row.find("dt")): text(row.find("dd"))
-        for row in soup(response).select(".govuk-summary-list__row")
-    }
-
-
-def summary_errors(response) -> list[str]:
-    return [text(a) for a in soup(response).select(".govuk-error-summary a")]
-
-
-def inline_error(response, anchor: str) -> str:
-    """The inline error message of the field the summary links to with `#anchor`."""
-    groups = soup(response).find(id=anchor).find_parents(class_="govuk-form-group")
-    message = next(g.select_one(".govuk-error-message") for g in groups if g.select_one(".govuk-error-message"))
-    return text(message).removeprefix("Error:").strip()
 
 
 def programme_count() -> int:
@@ -171,8 +144,7 @@ def test_invalid_programmes_are_refused_in_place(staff_client, overrides, anchor
     response = staff_client.post("/programmes/new", data=form_data(**overrides))
 
     assert response.status_code == 200
-    assert summary_errors(response) == [message]
-    assert soup(response).select_one(".govuk-error-summary a")["href"] == f"#{anchor}"
+    assert error_summary(response) == [(message, f"#{anchor}")]
     assert inline_error(response, anchor) == message
     assert programme_count() == 0
 

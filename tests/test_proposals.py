@@ -4,12 +4,11 @@ what, and the audit entry written with every change."""
 from types import SimpleNamespace
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tests import factories
-from tracker.activity.models import Activity
+from tests.pages import activities, error_summary, soup, summary_errors, summary_list, text
 from tracker.auth.models import Role
 from tracker.concurrency import EditConflict
 from tracker.extensions import db
@@ -18,35 +17,12 @@ from tracker.proposals import services
 from tracker.proposals.models import Proposal, ProposalStage
 
 
-def soup(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(tag) -> str:
-    return " ".join(tag.get_text(" ").split())
-
-
-def summary_list(response) -> dict[str, str]:
-    return {
-        text(row.find("dt")): text(row.find("dd"))
-        for row in soup(response).select(".govuk-summary-list__row")
-    }
-
-
-def summary_errors(response) -> list[str]:
-    return [text(a) for a in soup(response).select(".govuk-error-summary a")]
-
-
 def listed_titles(response) -> list[str]:
     return [text(row.find("a")) for row in soup(response).select("table.govuk-table tbody tr")]
 
 
 def proposal_count() -> int:
     return db.session.scalar(select(func.count(Proposal.id)))
-
-
-def activities(verb: str) -> list[Activity]:
-    return list(db.session.scalars(select(Activity).where(Activity.verb == verb)))
 
 
 @pytest.fixture
@@ -177,10 +153,9 @@ def test_the_lead_cannot_also_be_a_partner(staff_client, world):
         data=form_data(world, partner_ids=[str(world["lead"].id), str(world["partner"].id)]),
     )
 
-    assert summary_errors(response) == [
-        "The lead organisation cannot also be a partner: untick it under partners"
+    assert error_summary(response) == [
+        ("The lead organisation cannot also be a partner: untick it under partners", "#partner_ids")
     ]
-    assert soup(response).select_one(".govuk-error-summary a")["href"] == "#partner_ids"
     assert proposal_count() == 0
 
 
