@@ -14,6 +14,9 @@ from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.programmes.models import Programme
 from tracker.proposals.models import Proposal, ProposalStage
+from tracker.notifications.models import FollowReason
+from tracker.notifications.services import follow
+from tracker.sections.services import add_default_template, add_sections_from_template
 from tracker.sectors.models import Sector, SectorKind
 
 PASSWORD = "correct horse battery staple"
@@ -73,6 +76,8 @@ def make_programme(name: str | None = None, **values) -> Programme:
     }
     programme = Programme(name=name or f"Programme {next(_numbers)}", **{**defaults, **values})
     db.session.add(programme)
+    db.session.flush()
+    add_default_template(programme)
     db.session.commit()
     return programme
 
@@ -92,5 +97,8 @@ def make_proposal(programme: Programme | None = None, owner: User | None = None,
     )
     proposal.partners = list(partners)
     db.session.add(proposal)
+    db.session.flush()
+    add_sections_from_template(proposal)
+    follow(db.session.get(User, proposal.owner_id), proposal, FollowReason.OWNER)
     db.session.commit()
     return proposal

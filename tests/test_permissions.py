@@ -6,76 +6,26 @@ plain request: 200 a page, 302 a redirect (to sign in, for a visitor), 403 refus
 the object in the URL does not exist or the link is not valid.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 
-from tests import factories
+from tests import factories, permissions
 from tests.conftest import ROLES, sign_in
+from tests.permissions import V
 from tracker.auth.models import Role
 from tracker.extensions import db
 
-V, A, S, E, B = ROLES  # visitor, admin, staff, expert, board
-
-
-def row(visitor, admin, staff, expert, board):
-    return {V: visitor, A: admin, S: staff, E: expert, B: board}
-
-
-SIGNED_IN_PAGE = row(302, 200, 200, 200, 200)
-STAFF_PAGE = row(302, 200, 200, 403, 403)
-ADMIN_PAGE = row(302, 200, 403, 403, 403)
-READ_ONLY_PAGE = row(302, 200, 200, 403, 200)  # staff and board, not experts (per object)
-PUBLIC_PAGE = row(200, 200, 200, 200, 200)
-
-# (endpoint, method) -> expected status per kind of person.
-# POSTs without the form's fields re-show their form with errors (200), or act and redirect.
-TABLE = {
-    ("main.home", "GET"): row(302, 200, 200, 200, 200),
-    ("main.accessibility", "GET"): PUBLIC_PAGE,
-    ("main.healthz", "GET"): PUBLIC_PAGE,
-    ("static", "GET"): PUBLIC_PAGE,
-    ("auth.sign_in", "GET"): row(200, 302, 302, 302, 302),
-    ("auth.sign_in", "POST"): row(200, 302, 302, 302, 302),
-    ("auth.sign_out", "POST"): row(302, 302, 302, 302, 302),
-    ("auth.set_password", "GET"): row(404, 404, 404, 404, 404),
-    ("auth.set_password", "POST"): row(404, 404, 404, 404, 404),
-    ("profile.index", "GET"): SIGNED_IN_PAGE,
-    ("profile.index", "POST"): row(302, 302, 302, 302, 302),  # no name sent: nothing changes
-    ("profile.password", "GET"): SIGNED_IN_PAGE,
-    ("profile.password", "POST"): SIGNED_IN_PAGE,
-    ("admin.users", "GET"): ADMIN_PAGE,
-    ("admin.invite_user", "GET"): ADMIN_PAGE,
-    ("admin.invite_user", "POST"): ADMIN_PAGE,
-    ("admin.user_detail", "GET"): ADMIN_PAGE,
-    ("admin.user_role", "POST"): ADMIN_PAGE,
-    ("admin.user_deactivate", "POST"): row(302, 302, 403, 403, 403),
-    ("admin.user_reactivate", "POST"): row(302, 302, 403, 403, 403),
-    ("admin.user_sign_in_link", "POST"): ADMIN_PAGE,
-    ("admin.organisations", "GET"): ADMIN_PAGE,
-    ("admin.organisation_new", "GET"): ADMIN_PAGE,
-    ("admin.organisation_new", "POST"): ADMIN_PAGE,
-    ("admin.organisation_edit", "GET"): ADMIN_PAGE,
-    ("admin.organisation_edit", "POST"): ADMIN_PAGE,
-    ("admin.sectors", "GET"): ADMIN_PAGE,
-    ("admin.sector_new", "GET"): ADMIN_PAGE,
-    ("admin.sector_new", "POST"): ADMIN_PAGE,
-    ("admin.sector_edit", "GET"): ADMIN_PAGE,
-    ("admin.sector_edit", "POST"): ADMIN_PAGE,
-    ("admin.sector_retire", "POST"): row(302, 302, 403, 403, 403),
-    ("admin.sector_reinstate", "POST"): row(302, 302, 403, 403, 403),
-    ("programmes.index", "GET"): SIGNED_IN_PAGE,
-    ("programmes.detail", "GET"): SIGNED_IN_PAGE,
-    ("programmes.new", "GET"): STAFF_PAGE,
-    ("programmes.new", "POST"): STAFF_PAGE,
-    ("programmes.edit", "GET"): STAFF_PAGE,
-    ("programmes.edit", "POST"): STAFF_PAGE,
-    ("proposals.index", "GET"): SIGNED_IN_PAGE,
-    # The proposal in the URL is a draft: experts see only proposals open for input.
-    ("proposals.detail", "GET"): READ_ONLY_PAGE,
-    ("proposals.new", "GET"): STAFF_PAGE,
-    ("proposals.new", "POST"): STAFF_PAGE,
-    ("proposals.edit", "GET"): STAFF_PAGE,
-    ("proposals.edit", "POST"): STAFF_PAGE,
-}
+TABLE = {}
+_OBJECT_MAKERS = []
+for _module_info in pkgutil.iter_modules(permissions.__path__):
+    _module = importlib.import_module(f"tests.permissions.{_module_info.name}")
+    overlap = TABLE.keys() & _module.ROWS.keys()
+    assert not overlap, f"routes in two permission modules: {overlap}"
+    TABLE.update(_module.ROWS)
+    if hasattr(_module, "add_objects"):
+        _OBJECT_MAKERS.append(_module.add_objects)
 
 
 def _routes(app):
@@ -108,7 +58,7 @@ def objects():
     programme = factories.make_programme()
     proposal = factories.make_proposal(programme=programme)
     target = factories.make_user(Role.EXPERT)
-    return {
+    objects = {
         "programme_id": programme.id,
         "proposal_id": proposal.id,
         "user_id": target.id,
@@ -116,7 +66,12 @@ def objects():
         "sector_id": factories.make_sector().id,
         "token": "not-a-real-token",
         "filename": "dist/main.css",
+        "programme": programme,
+        "proposal": proposal,
     }
+    for add in _OBJECT_MAKERS:
+        add(objects)
+    return objects
 
 
 @pytest.mark.parametrize("role", ROLES)

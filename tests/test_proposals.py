@@ -70,6 +70,8 @@ def test_staff_create_a_draft_proposal(staff_client, world):
         "Partner organisations": "Aston University (University) Biochar Ltd (Business)",
         "Owner": "Olu Owner",
         "Funding ask": "£14,500,000",
+        "Input closes": "Not set",
+        "In this stage since": details["In this stage since"],
         "Last changed": details["Last changed"],
     }
     assert soup(response).select_one(".tracker-prose strong").get_text() == "health tech"

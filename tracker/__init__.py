@@ -63,12 +63,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain; the URL prefix is the domain's name."""
+    from tracker.activity.views import bp as activity_bp
     from tracker.admin.views import bp as admin_bp
+    from tracker.assessments.views import bp as assessments_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.board.views import bp as board_bp
     from tracker.main.views import bp as main_bp
+    from tracker.notifications.views import bp as notifications_bp
     from tracker.profile.views import bp as profile_bp
     from tracker.programmes.views import bp as programmes_bp
     from tracker.proposals.views import bp as proposals_bp
+    from tracker.sections.views import bp as sections_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -76,6 +81,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(programmes_bp, url_prefix="/programmes")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
+    # Parts of a proposal, under its URL: /proposals/<id>/sections/..., /board, /assessment.
+    app.register_blueprint(sections_bp, url_prefix="/proposals")
+    app.register_blueprint(board_bp, url_prefix="/proposals")
+    app.register_blueprint(assessments_bp, url_prefix="/proposals")
+    # /activity and /notifications, plus their per-proposal pages.
+    app.register_blueprint(activity_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

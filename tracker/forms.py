@@ -192,7 +192,7 @@ def error_list(form) -> list[dict]:
     entries = []
     first_visible = None
     for field in form:
-        if field.type in ("CSRFTokenField", "HiddenField"):
+        if field.type == "CSRFTokenField" or (field.type == "HiddenField" and not field.errors):
             continue
         first_visible = first_visible or field
         if field.errors:

@@ -1,6 +1,18 @@
 """Imports every model, so that mappers and Alembic see the whole schema."""
 
 from tracker.activity.models import Activity
+from tracker.assessments.models import (
+    AssessorReview,
+    AssessorScore,
+    Clarification,
+    Outcome,
+    SubmittedSection,
+    SubmittedVersion,
+)
+from tracker.board.models import BoardDecision, ReviewRound
+from tracker.notifications.models import Follow, Notification
+from tracker.priorities.models import SectorPriority
+from tracker.sections.models import Section, SectionRevision, SectionTemplate
 from tracker.auth.models import Invitation, User
 from tracker.organisations.models import Organisation
 from tracker.programmes.models import Programme
@@ -9,6 +21,20 @@ from tracker.sectors.models import Sector
 
 __all__ = [
     "Activity",
+    "AssessorReview",
+    "AssessorScore",
+    "BoardDecision",
+    "Clarification",
+    "Follow",
+    "Notification",
+    "Outcome",
+    "ReviewRound",
+    "Section",
+    "SectionRevision",
+    "SectionTemplate",
+    "SectorPriority",
+    "SubmittedSection",
+    "SubmittedVersion",
     "Invitation",
     "Organisation",
     "Programme",

@@ -14,6 +14,9 @@ from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.programmes.models import Programme
 from tracker.proposals.models import Proposal, ProposalStage
+from tracker.notifications.models import FollowReason
+from tracker.notifications.services import follow
+from tracker.sections.services import add_default_template, add_sections_from_template
 from tracker.sectors.models import Sector, SectorKind
 
 
@@ -118,6 +121,8 @@ def _seed_programme(result: SeedResult) -> Programme:
     if programme is None:
         programme = Programme(**data.PROGRAMME)
         db.session.add(programme)
+        db.session.flush()
+        add_default_template(programme)
         result.count("programme")
     return programme
 
@@ -141,4 +146,7 @@ def _seed_proposals(result: SeedResult, programme: Programme, organisations, peo
         )
         proposal.partners = [organisations[name] for name in spec["partners"]]
         db.session.add(proposal)
+        db.session.flush()
+        add_sections_from_template(proposal)
+        follow(proposal.owner, proposal, FollowReason.OWNER)
         result.count("proposals")

@@ -1,15 +1,18 @@
-"""Creating and changing programmes."""
+"""Creating and changing programmes; a new programme gets the standard section template."""
 
 from tracker.activity.services import diff, record_activity
 from tracker.concurrency import check_version
 from tracker.extensions import db
 from tracker.programmes.models import Programme
+from tracker.sections.services import add_default_template
 
 
 def create_programme(values: dict, actor) -> Programme:
     """A new programme from the form's values."""
     programme = Programme(**values, created_by_id=actor.id)
     db.session.add(programme)
+    db.session.flush()
+    add_default_template(programme)
     record_activity(actor, "programme.created", programme, f"Created programme {programme.name}")
     return programme
 

@@ -1,12 +1,13 @@
 """The proposal form."""
 
 from sqlalchemy import select
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
-from tracker.forms import MoneyField, VersionForm, choices, strip
+from tracker.forms import GovDateField, MoneyField, VersionForm, choices, strip
 from tracker.organisations.models import Organisation
 from tracker.programmes.queries import programme_choices
 
@@ -48,6 +49,7 @@ class ProposalForm(VersionForm):
         required_message="Enter the funding ask in pounds",
         validators=[InputRequired("Enter the funding ask in pounds")],
     )
+    input_closes_on = GovDateField("Input closes")
     summary = TextAreaField(
         "Summary",
         filters=[strip],
@@ -100,4 +102,21 @@ class ProposalForm(VersionForm):
             "owner_id": self.owner_id.data,
             "funding_ask": self.funding_ask.data,
             "summary": self.summary.data or "",
+            "input_closes_on": self.input_closes_on.data,
         }
+
+
+class StageForm(FlaskForm):
+    """Move a proposal to another stage, with a comment (and a reason, to withdraw)."""
+
+    target = HiddenField()
+    comment = TextAreaField(
+        "Comment (optional)",
+        filters=[strip],
+        validators=[Length(max=2000, message="Comment must be 2,000 characters or fewer")],
+    )
+    reason = TextAreaField(
+        "Reason for withdrawing",
+        filters=[strip],
+        validators=[Length(max=2000, message="Reason must be 2,000 characters or fewer")],
+    )

@@ -1,6 +1,6 @@
 """A proposal, its stages and its partner organisations."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,6 +88,8 @@ class Proposal(db.Model):
     stage: Mapped[ProposalStage] = enum_column(
         ProposalStage, index=True, default=ProposalStage.DRAFT
     )
+    input_closes_on: Mapped[date | None] = mapped_column()
+    stage_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, index=True
@@ -114,6 +116,10 @@ class Proposal(db.Model):
         if user.is_staff or user.is_board:
             return True
         return user.is_expert and self.stage is ProposalStage.CO_CREATION
+
+    def can_change_stage(self, user) -> bool:
+        """Staff and admins move proposals between stages."""
+        return user.is_authenticated and user.is_staff
 
     def can_edit(self, user) -> bool:
         """Staff and admins edit a proposal until its text is frozen at submission."""

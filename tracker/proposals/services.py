@@ -6,7 +6,11 @@ from tracker.activity.services import diff, record_activity
 from tracker.concurrency import check_version
 from tracker.extensions import db
 from tracker.organisations.models import Organisation
+from tracker.auth.models import User
+from tracker.notifications.models import FollowReason
+from tracker.notifications.services import follow
 from tracker.proposals.models import Proposal, ProposalStage
+from tracker.sections.services import add_sections_from_template
 from tracker.timeutil import utcnow
 
 FIELD_LABELS = {
@@ -17,6 +21,7 @@ FIELD_LABELS = {
     "owner_id": "Owner",
     "funding_ask": "Funding ask",
     "summary": "Summary",
+    "input_closes_on": "Input closes",
 }
 
 
@@ -38,6 +43,8 @@ def create_proposal(values: dict, actor) -> Proposal:
     proposal.partners = _organisations(partner_ids)
     db.session.add(proposal)
     db.session.flush()
+    add_sections_from_template(proposal)
+    follow(db.session.get(User, proposal.owner_id), proposal, FollowReason.OWNER)
     record_activity(
         actor, "proposal.created", proposal, f"Created proposal {proposal.title}",
         proposal_id=proposal.id,
@@ -55,6 +62,7 @@ def proposal_values(proposal: Proposal) -> dict:
         "owner_id": proposal.owner_id,
         "funding_ask": proposal.funding_ask,
         "summary": proposal.summary,
+        "input_closes_on": proposal.input_closes_on,
     }
 
 
@@ -76,6 +84,8 @@ def update_proposal(proposal: Proposal, values: dict, started_from: int | None, 
     if changes:
         # Touching the row makes its version move on even when only the partners changed.
         proposal.updated_at = utcnow()
+        if "owner_id" in changes:
+            follow(db.session.get(User, proposal.owner_id), proposal, FollowReason.OWNER)
         record_activity(
             actor, "proposal.updated", proposal, f"Changed proposal {proposal.title}", changes,
             proposal_id=proposal.id,

@@ -13,7 +13,11 @@ from tracker.programmes.queries import programme_choices
 from tracker.proposals import services
 from tracker.proposals.forms import ProposalForm
 from tracker.proposals.models import Proposal, ProposalStage
+from tracker.notifications.services import is_following
+from tracker.proposals.forms import StageForm
 from tracker.proposals.queries import visible_proposals
+from tracker.proposals.stages import MOVE_LABELS, StageMoveRefused, guard_problems, move_stage, moves_from
+from tracker.sections.queries import sections_of
 
 bp = Blueprint("proposals", __name__)
 
@@ -86,8 +90,24 @@ def index():
 @signed_in
 def detail(proposal_id: int):
     """A proposal: where it stands, who is in it, and its summary."""
-    proposal = get_proposal(proposal_id)
-    return render_template("proposals/detail.html", proposal=proposal, title=proposal.title)
+    return _render_detail(get_proposal(proposal_id), StageForm())
+
+
+def _render_detail(proposal: Proposal, stage_form: StageForm, status: int = 200):
+    """The proposal page, with the stage moves open to the reader and what blocks the rest."""
+    moves = []
+    if proposal.can_change_stage(current_user):
+        moves = [
+            {"target": target, "label": MOVE_LABELS[target],
+             "problems": guard_problems(proposal, target)}
+            for target in moves_from(proposal.stage)
+        ]
+    has_errors = bool(stage_form.errors)
+    return render_template(
+        "proposals/detail.html", proposal=proposal, sections=sections_of(proposal.id),
+        moves=moves, stage_form=stage_form, form=stage_form if has_errors else None,
+        following=is_following(current_user, proposal), title=proposal.title,
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -170,3 +190,30 @@ def _display_names(form: ProposalForm, proposal: Proposal):
     return name
 
 
+
+
+@bp.route("/<int:proposal_id>/stage", methods=["POST"])
+@staff_only
+def change_stage(proposal_id: int):
+    """Move a proposal to another stage; a refused move says exactly what is missing."""
+    proposal = get_proposal(proposal_id)
+    if not proposal.can_change_stage(current_user):
+        abort(403)
+    form = StageForm()
+    if form.validate_on_submit():
+        try:
+            target = ProposalStage(form.target.data)
+        except ValueError:
+            form.target.errors.append("Select the stage to move the proposal to")
+        else:
+            try:
+                move_stage(proposal, target, current_user, form.comment.data or "", form.reason.data or "")
+            except StageMoveRefused as refused:
+                form.target.errors.append(f"{MOVE_LABELS[target]} is not possible yet: "
+                                          + "; ".join(refused.problems))
+            else:
+                db.session.commit()
+                flash(f"{proposal.title} is now at {target.label}", "success")
+                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    db.session.rollback()
+    return _render_detail(get_proposal(proposal_id), form, 400)

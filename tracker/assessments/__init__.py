@@ -1,0 +1,1 @@
+"""Innovate UK's assessment as staff record it; clarifications; the outcome; the submitted text."""

@@ -1,0 +1,1 @@
+"""Board review: rounds of board members' decisions on a proposal."""

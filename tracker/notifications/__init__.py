@@ -1,0 +1,1 @@
+"""Following proposals and in-tracker notifications."""

@@ -1,0 +1,1 @@
+"""Sector priorities: the sectors and themes a proposal serves, ranked, with their shares."""

@@ -1,0 +1,1 @@
+"""Sections: the parts of a proposal's text, each with its revisions."""
