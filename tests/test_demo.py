@@ -1,6 +1,13 @@
 """seed-demo: the West Midlands demo, idempotent, with every role and a password shown once."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from tracker.activity.models import Activity
+from tracker.assessments.models import SubmittedVersion
+from tracker.assessments.services import summarise
+from tracker.board.models import BoardDecision
+from tracker.sections.models import SectionRevision
 
 from tracker.auth.models import Role, User
 from tracker.demo.seed import seed_demo
@@ -9,12 +16,13 @@ from tracker.programmes.models import Programme
 from tracker.proposals.models import Proposal, ProposalStage
 
 STRONG = "a long demo password for tests"
+S = ProposalStage
 
 
 def _counts():
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Programme, Proposal)
+        for model in (User, Programme, Proposal, SectionRevision, Activity)
     }
 
 
@@ -27,12 +35,36 @@ def test_seed_demo_builds_the_west_midlands_programme():
     assert programme.assessment_threshold == 70
     proposals = db.session.scalars(select(Proposal)).all()
     assert len(proposals) >= 5
-    assert all(p.stage is ProposalStage.DRAFT for p in proposals)
+    stages = {p.stage for p in proposals}
+    assert {S.DRAFT, S.CO_CREATION, S.BOARD_REVIEW, S.UNDER_ASSESSMENT, S.FUNDED, S.NOT_FUNDED} <= stages
     roles = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     assert set(roles) == set(Role)
     assert sum(roles.values()) >= 12
     for email in ("admin@example.org", "staff@example.org", "expert@example.org", "board@example.org"):
         assert db.session.scalar(select(User).where(User.email == email)).check_password(STRONG)
+
+
+def test_demo_proposals_went_through_the_real_steps():
+    """Records made by the services: revisions, board decisions, the 70.8% bid that failed."""
+    seed_demo(STRONG)
+    db.session.commit()
+    by_title = {p.title: p for p in db.session.scalars(select(Proposal).options(joinedload(Proposal.programme)))}
+    failed = by_title["Precision Diagnostics and Digital Health Data Hub"]
+    summary = summarise(failed)
+    assert failed.stage is S.NOT_FUNDED
+    assert str(summary.average_percent) == "70.8" and summary.meets_threshold
+    assert (summary.fund_votes, summary.assessors, summary.majority_fund) == (2, 5, False)
+    funded = by_title["West Midlands Health Tech Innovation Accelerator"]
+    assert funded.stage is S.FUNDED and summarise(funded).majority_fund
+    assert db.session.scalar(select(func.count(SectionRevision.id))) > 50
+    assert db.session.scalar(select(func.count(BoardDecision.id))) >= 11
+    assert db.session.scalar(select(func.count(SubmittedVersion.id))) == 4
+    review = by_title["MedTech Device Scale-up Programme"]
+    assert review.stage is S.BOARD_REVIEW
+    moves = db.session.scalar(
+        select(func.count(Activity.id)).where(Activity.verb == "proposal.stage_changed")
+    )
+    assert moves >= 20
 
 
 def test_seed_demo_twice_changes_nothing():
@@ -79,7 +111,7 @@ def test_cli_refuses_a_weak_demo_password(app, monkeypatch):
     assert result.exit_code != 0
     assert "DEMO_PASSWORD is not allowed" in result.output
     db.session.expire_all()
-    assert _counts() == {"User": 0, "Programme": 0, "Proposal": 0}
+    assert set(_counts().values()) == {0}
 
 
 def test_demo_accounts_land_on_their_role_home(client):

@@ -82,6 +82,13 @@ PROGRAMME = {
 PROPOSALS = [
     {
         "title": "West Midlands Health Tech Innovation Accelerator",
+        "stage": "funded",
+        "priorities": [("Health tech and life sciences", 60), ("Medtech", 30), ("Inclusive growth", 10)],
+        "assessors": [(82, True), (79, True), (85, True), (80, True), (77, True)],
+        "clarification": (
+            "How will SMEs outside Birmingham reach the clinical test beds?",
+            "Through satellite clinics in Coventry and Wolverhampton, and a travel fund for SMEs.",
+        ),
         "lead": "Birmingham Health Partners",
         "owner": "staff@example.org",
         "funding_ask": 14_500_000,
@@ -100,6 +107,9 @@ PROPOSALS = [
     },
     {
         "title": "Biochar Clean Tech Accelerator",
+        "stage": "funded",
+        "priorities": [("Clean tech", 80), ("Sustainability", 20)],
+        "assessors": [(76, True), (74, True), (78, True)],
         "lead": "Midlands BioCarbon Ltd",
         "owner": "sarah.ahmed@example.org",
         "funding_ask": 1_800_000,
@@ -111,6 +121,10 @@ PROPOSALS = [
     },
     {
         "title": "Precision Diagnostics and Digital Health Data Hub",
+        "stage": "not_funded",
+        "priorities": [("Health tech and life sciences", 70), ("Digital", 30)],
+        # 70.8% on average, above the threshold, but 3 of 5 assessors said do not fund.
+        "assessors": [(74, True), (68, False), (70, False), (72, True), (70, False)],
         "lead": "University Hospitals Birmingham NHS Foundation Trust",
         "owner": "staff@example.org",
         "funding_ask": 6_200_000,
@@ -119,6 +133,8 @@ PROPOSALS = [
     },
     {
         "title": "Net Zero Advanced Manufacturing Testbed",
+        "stage": "under_assessment",
+        "priorities": [("Precision engineering and modern manufacturing", 60), ("Clean tech", 40)],
         "lead": "Manufacturing Technology Centre",
         "owner": "james.patel@example.org",
         "funding_ask": 5_400_000,
@@ -127,6 +143,11 @@ PROPOSALS = [
     },
     {
         "title": "MedTech Device Scale-up Programme",
+        "stage": "board_review",
+        "priorities": [("Medtech", 80), ("Skills", 20)],
+        "board": [("board@example.org", "endorse", "A clear route to market."),
+                  ("claire.robinson@example.org", "request_changes",
+                   "The costs section needs a breakdown by partner.")],
         "lead": "Aston University",
         "owner": "sarah.ahmed@example.org",
         "funding_ask": 3_900_000,
@@ -135,10 +156,74 @@ PROPOSALS = [
     },
     {
         "title": "Hydrogen for Heavy Industry Demonstrator",
+        "stage": "co_creation",
+        "priorities": [("Clean tech", 70), ("Precision engineering and modern manufacturing", 30)],
         "lead": "Coventry University",
         "owner": "james.patel@example.org",
         "funding_ask": 4_100_000,
         "partners": ["Greenfield Hydrogen Ltd", "Energy Systems Catapult", "Tyseley Energy Park Ltd"],
         "summary": "Demonstrating hydrogen fuel switching for the region's foundries and forges.",
     },
+    {
+        "title": "Inclusive Innovation Skills Pathway",
+        "lead": "Birmingham City University",
+        "owner": "staff@example.org",
+        "funding_ask": 1_200_000,
+        "partners": ["Coventry University", "Health Innovation West Midlands"],
+        "summary": "Work-based routes into the region's innovation jobs for people from its most deprived wards.",
+        "stage": "draft",
+        "priorities": [],
+    },
 ]
+
+BOARD_ENDORSERS = ["board@example.org", "gurinder.singh@example.org", "claire.robinson@example.org"]
+
+# A paragraph per section, written for any of the demo proposals.
+SECTION_TEXT = {
+    "summary": "{title} is led by {lead} with {partners} partners. {summary}",
+    "need": (
+        "The West Midlands has strong research in this field but too few products reach use in "
+        "the region. Firms tell us the gap is access to test facilities, specialist advice and "
+        "early customers. {title} closes that gap."
+    ),
+    "approach": (
+        "We will run three open calls a year. Each successful firm gets access to facilities, a "
+        "named technical lead at {lead}, and a route to a first customer."
+    ),
+    "team": (
+        "{lead} leads, with {partners} partners bringing facilities, clinical or industrial "
+        "expertise and links to investors. A programme board meets monthly."
+    ),
+    "market": (
+        "Demand is proven: 60 firms replied to our expression of interest. The national market "
+        "for these products grows by about 8% a year."
+    ),
+    "outcomes": (
+        "By March 2025: 40 firms supported, 12 new products on the market, 150 jobs created or "
+        "safeguarded, and £20m of private investment raised."
+    ),
+    "wider_impacts": (
+        "Work is placed in the region's most deprived wards where we can; every project reports "
+        "on carbon, skills and inclusion."
+    ),
+    "project_management": (
+        "A programme manager at {lead} reports to the combined authority each quarter against "
+        "agreed milestones, with a risk register reviewed monthly."
+    ),
+    "risks": (
+        "The main risks are slow recruitment of firms, delays in equipment and partners leaving. "
+        "Each has an owner and a mitigation in the risk register."
+    ),
+    "additionality": (
+        "Without this funding the facilities would stay closed to small firms; no other "
+        "programme offers this mix of access and advice in the region."
+    ),
+    "costs": (
+        "We ask for {ask}: 60% for facilities and staff, 30% for grants to firms, 10% for "
+        "programme management. Partners add 25% in kind."
+    ),
+    "co_creation": (
+        "The proposal was shaped with the Virtual Innovators Team, two workshops with firms and "
+        "comments from NHS and university partners."
+    ),
+}

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 from tracker.auth.models import Role, User
 from tracker.auth.passwords import password_problem
 from tracker.demo import data
+from tracker.demo.lifecycle import walk
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.programmes.models import Programme
@@ -136,7 +137,7 @@ def _seed_proposals(result: SeedResult, programme: Programme, organisations, peo
         if spec["title"] in titles:
             continue
         proposal = Proposal(
-            programme_id=programme.id,
+            programme=programme,
             title=spec["title"],
             lead_organisation=organisations[spec["lead"]],
             owner=people[spec["owner"]],
@@ -149,4 +150,6 @@ def _seed_proposals(result: SeedResult, programme: Programme, organisations, peo
         db.session.flush()
         add_sections_from_template(proposal)
         follow(proposal.owner, proposal, FollowReason.OWNER)
+        db.session.flush()
+        walk(proposal, spec, people)
         result.count("proposals")
