@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.board.views import bp as board_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
+    from tracker.priorities.views import bp as priorities_bp
     from tracker.profile.views import bp as profile_bp
     from tracker.programmes.views import bp as programmes_bp
     from tracker.proposals.views import bp as proposals_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     # Parts of a proposal, under its URL: /proposals/<id>/sections/..., /board, /assessment.
     app.register_blueprint(sections_bp, url_prefix="/proposals")
     app.register_blueprint(board_bp, url_prefix="/proposals")
+    app.register_blueprint(priorities_bp, url_prefix="/proposals")
     app.register_blueprint(assessments_bp, url_prefix="/proposals")
     # /activity and /notifications, plus their per-proposal pages.
     app.register_blueprint(activity_bp)

@@ -19,6 +19,24 @@ def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
     return options + [SelectChoice(value, label) for value, label in pairs]
 
 
+def int_or_none(value):
+    """A select's value as an id, or None for the blank choice or anything that isn't a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class RequiredDate:
+    """Marks a GOV.UK date as required. The field itself then says what is missing or wrong;
+    DataRequired would wipe "must be a real date" and put its own message in its place."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        """Nothing to check here: GovDateField.pre_validate does it."""
+
+
 def strip(value):
     """A WTForms filter: trim surrounding white space from text."""
     return value.strip() if isinstance(value, str) else value

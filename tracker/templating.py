@@ -1,15 +1,16 @@
-"""Template filters and globals: money, dates, Markdown, navigation, form errors."""
+"""Template filters and globals: money, dates, Markdown, navigation, unread count, form errors."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_login import current_user
 
 from tracker.auth.access import is_allowed
 from tracker.forms import error_list
 from tracker.markdown import render_markdown
+from tracker.notifications.services import unread_count
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -21,6 +22,7 @@ NAVIGATION = (
     ("admin.users", "People", "admin.user"),
     ("admin.organisations", "Organisations", "admin.organisation"),
     ("admin.sectors", "Sectors and themes", "admin.sector"),
+    ("activity.index", "Activity", "activity.index"),
 )
 
 
@@ -86,6 +88,15 @@ def navigation_items() -> list[dict]:
     return items
 
 
+def unread_notifications() -> int:
+    """How many notifications the signed-in person has not read (one COUNT a request); 0 for visitors."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notifications" not in g:
+        g.unread_notifications = unread_count(current_user)
+    return g.unread_notifications
+
+
 def page_url(page: int) -> str:
     """This page's URL with `page` replaced, keeping every filter."""
     args = request.args.to_dict()
@@ -105,6 +116,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         navigation_items=navigation_items,
+        unread_notifications=unread_notifications,
         form_error_list=error_list,
         page_url=page_url,
         service_name="Innovation Accelerator tracker",

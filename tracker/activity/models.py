@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.sqltypes import UTCDateTime
@@ -29,6 +29,7 @@ class Activity(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     actor = relationship("User", lazy="raise")
+    proposal = relationship("Proposal", lazy="raise")
 
     __table_args__ = (db.Index("ix_activity_subject", "subject_type", "subject_id"),)
 
@@ -45,3 +46,11 @@ def _refuse_update(_mapper, _connection, target: Activity) -> None:
 @event.listens_for(Activity, "before_delete")
 def _refuse_delete(_mapper, _connection, target: Activity) -> None:
     raise ActivityIsImmutable(f"activity {target.id} cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """update(Activity) and delete(Activity) skip the per-row hooks above, so refuse them here."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ is Activity:
+        raise ActivityIsImmutable("activity entries cannot be edited or deleted")

@@ -80,6 +80,10 @@ class AssessorReview(db.Model):
         ),
     )
 
+    def score_by_section(self) -> dict[str, int]:
+        """{section key: score}; the scores must have been loaded with the review."""
+        return {score.section_key: score.score for score in self.scores}
+
 
 class AssessorScore(db.Model):
     """An assessor's score, 0 to 10, for one assessed section."""
@@ -116,6 +120,10 @@ class Clarification(db.Model):
     answered_on: Mapped[date | None] = mapped_column()
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_on is not None
 
 
 class OutcomeResult(LabelledEnum):

@@ -27,7 +27,11 @@ ASSESSABLE_STAGES = (ProposalStage.UNDER_ASSESSMENT, ProposalStage.CLARIFICATION
 
 
 class AssessmentRefused(Exception):
-    """Bad scores, too many assessors, or the wrong stage."""
+    """Bad scores, too many assessors, or the wrong stage; `field` names the input at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def freeze_submitted_version(proposal, actor) -> SubmittedVersion:
@@ -73,7 +77,9 @@ def record_review(proposal, number: int, scores: dict[str, int], fund: bool, fee
     if proposal.stage not in ASSESSABLE_STAGES:
         raise AssessmentRefused("Scores can be recorded only while the proposal is under assessment")
     if not 1 <= number <= MAX_ASSESSORS:
-        raise AssessmentRefused(f"Innovate UK uses at most {MAX_ASSESSORS} assessors")
+        raise AssessmentRefused(
+            f"Innovate UK uses at most {MAX_ASSESSORS} assessors", field="assessor_number"
+        )
     keys = [key for key, _ in assessed_sections(proposal.id)]
     missing = [key for key in keys if key not in scores]
     if missing or set(scores) - set(keys):
@@ -90,7 +96,9 @@ def record_review(proposal, number: int, scores: dict[str, int], fund: bool, fee
             select(func.count(AssessorReview.id)).where(AssessorReview.proposal_id == proposal.id)
         )
         if count >= MAX_ASSESSORS:
-            raise AssessmentRefused(f"Innovate UK uses at most {MAX_ASSESSORS} assessors")
+            raise AssessmentRefused(
+                f"Innovate UK uses at most {MAX_ASSESSORS} assessors", field="assessor_number"
+            )
         review = AssessorReview(proposal_id=proposal.id, assessor_number=number, fund=fund,
                                 feedback=feedback, recorded_by_id=actor.id)
         db.session.add(review)
@@ -183,8 +191,14 @@ def answer_clarification(proposal, clarification: Clarification, answer: str,
 
     if clarification.proposal_id != proposal.id:
         raise AssessmentRefused("That clarification belongs to another proposal")
+    if clarification.is_answered:
+        raise AssessmentRefused("That question has already been answered")
     if answered_on < clarification.asked_on:
-        raise AssessmentRefused("The answer date cannot be before the question was asked")
+        asked = clarification.asked_on
+        raise AssessmentRefused(
+            f"The date answered cannot be before the question was asked ({asked.day} "
+            f"{asked:%B %Y})", field="answered_on",
+        )
     clarification.answer, clarification.answered_on = answer, answered_on
     move_stage(proposal, ProposalStage.UNDER_ASSESSMENT, actor, f"Answered: {answer}")
 

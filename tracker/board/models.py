@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.enums import LabelledEnum
 from tracker.extensions import db
+from tracker.proposals.models import ProposalStage
 from tracker.sqltypes import UTCDateTime, enum_column
 from tracker.timeutil import utcnow
 
@@ -21,6 +22,31 @@ class BoardDecisionKind(LabelledEnum):
     @property
     def is_endorsement(self) -> bool:
         return self is not BoardDecisionKind.REQUEST_CHANGES
+
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag colour; the label always shows too."""
+        return _DECISION_TAG_COLOURS[self]
+
+    @property
+    def needs_comment(self) -> bool:
+        """Conditions and requested changes must be spelled out."""
+        return self is not BoardDecisionKind.ENDORSE
+
+
+_DECISION_TAG_COLOURS = {
+    BoardDecisionKind.ENDORSE: "green",
+    BoardDecisionKind.ENDORSE_WITH_CONDITIONS: "yellow",
+    BoardDecisionKind.REQUEST_CHANGES: "orange",
+}
+
+
+class RoundOutcome(LabelledEnum):
+    """What became of the proposal when its review round closed."""
+
+    ENDORSED = ("endorsed", "Endorsed and submitted to Innovate UK")
+    RETURNED = ("returned", "Changes requested: back to co-creation")
+    WITHDRAWN = ("withdrawn", "Withdrawn")
 
 
 class ReviewRound(db.Model):
@@ -50,6 +76,18 @@ class ReviewRound(db.Model):
     def is_open(self) -> bool:
         return self.closed_at is None
 
+    @property
+    def result(self) -> RoundOutcome | None:
+        """The outcome as an enum (stored by value); None while the round is open."""
+        return RoundOutcome(self.outcome) if self.outcome else None
+
+    def can_decide(self, user, proposal) -> bool:
+        """Board members record and change their decisions while the proposal is in this open round."""
+        return (
+            user.is_authenticated and user.is_board and self.is_open
+            and proposal.id == self.proposal_id and proposal.stage is ProposalStage.BOARD_REVIEW
+        )
+
 
 class BoardDecision(db.Model):
     """A board member's decision in one round; changeable while the round is open."""
@@ -66,6 +104,11 @@ class BoardDecision(db.Model):
 
     review_round = relationship("ReviewRound", lazy="raise", back_populates="decisions")
     member = relationship("User", lazy="raise")
+
+    @property
+    def was_changed(self) -> bool:
+        """The member changed their decision or comment after first recording it."""
+        return self.updated_at > self.created_at
 
     __table_args__ = (
         UniqueConstraint("round_id", "member_id", name="uq_board_decision_round_member"),

@@ -17,7 +17,7 @@ from tracker.board.models import BoardDecisionKind
 from tracker.board.services import record_decision
 from tracker.demo import data
 from tracker.extensions import db
-from tracker.priorities.models import SectorPriority
+from tracker.priorities.services import add_priority
 from tracker.proposals.models import ProposalStage
 from tracker.proposals.stages import move_stage
 from tracker.sections.models import SectionState
@@ -72,12 +72,10 @@ def _endorsements():
 def _add_priorities(proposal, priorities, actor) -> None:
     names = [name for name, _ in priorities]
     sectors = {s.name: s for s in db.session.scalars(select(Sector).where(Sector.name.in_(names)))}
-    for rank, (name, share) in enumerate(priorities, start=1):
-        db.session.add(SectorPriority(
-            proposal_id=proposal.id, sector_id=sectors[name].id, rank=rank, share=Decimal(share),
-            rationale=f"{proposal.title} serves {name.lower()}.",
-        ))
-    db.session.flush()
+    for name, share in priorities:
+        add_priority(proposal, sectors[name], Decimal(share),
+                     f"{proposal.title} serves {name.lower()}.", actor)
+        db.session.flush()
 
 
 def _write_sections(proposal, spec: dict, author, complete: bool) -> None:

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select, update
 
+from tracker.auth.models import User
 from tracker.extensions import db
 from tracker.notifications.models import Follow, FollowReason, Notification
 from tracker.timeutil import utcnow
@@ -24,21 +25,26 @@ def unfollow(user, proposal) -> None:
 
 
 def is_following(user, proposal) -> bool:
+    """Whether `user` follows `proposal`, for whatever reason."""
     return db.session.get(Follow, (user.id, proposal.id)) is not None
 
 
 def notify_followers(proposal, activity, message: str, actor) -> int:
-    """One notification for each follower except the person who acted; returns how many."""
+    """One notification for each follower except the person who acted; returns how many.
+
+    Followers who may no longer see the proposal (an expert, once it leaves co-creation) are
+    not told: a notification says no more than the proposal's own pages would.
+    """
     db.session.flush()
-    follower_ids = db.session.scalars(
-        select(Follow.user_id).where(Follow.proposal_id == proposal.id)
+    followers = db.session.scalars(
+        select(User).join(Follow, Follow.user_id == User.id).where(Follow.proposal_id == proposal.id)
     ).all()
     notes = [
         Notification(
-            user_id=user_id, proposal_id=proposal.id, activity_id=activity.id, message=message[:500]
+            user_id=user.id, proposal_id=proposal.id, activity_id=activity.id, message=message[:500]
         )
-        for user_id in follower_ids
-        if actor is None or user_id != actor.id
+        for user in followers
+        if (actor is None or user.id != actor.id) and proposal.can_view(user)
     ]
     db.session.add_all(notes)
     return len(notes)
@@ -54,6 +60,7 @@ def unread_count(user) -> int:
 
 
 def mark_all_read(user) -> None:
+    """Mark every unread notification of `user` (and nobody else's) as read now."""
     db.session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -1,13 +1,14 @@
 """/notifications, and following a proposal."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.auth.access import signed_in
 from tracker.extensions import db
 from tracker.forms import ButtonForm
 from tracker.notifications.models import FollowReason
-from tracker.notifications.services import follow, unfollow
+from tracker.notifications.queries import notifications_of
+from tracker.notifications.services import follow, mark_all_read, unfollow
 from tracker.proposals.views import get_proposal
 
 bp = Blueprint("notifications", __name__)
@@ -16,8 +17,23 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/notifications")
 @signed_in
 def index():
-    """The person's notifications."""
-    return render_template("notifications/index.html", title="Notifications")
+    """The person's own notifications, newest first; opening the page does not mark them read."""
+    page = db.paginate(
+        notifications_of(current_user), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
+    return render_template("notifications/index.html", page=page, title="Notifications")
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@signed_in
+def mark_read():
+    """Mark all of the person's notifications as read."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    mark_all_read(current_user)
+    db.session.commit()
+    flash("All your notifications are marked as read", "success")
+    return redirect(url_for("notifications.index"))
 
 
 @bp.route("/proposals/<int:proposal_id>/follow", methods=["POST"])
@@ -36,7 +52,7 @@ def follow_proposal(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/unfollow", methods=["POST"])
 @signed_in
 def unfollow_proposal(proposal_id: int):
-    """Stop following a proposal."""
+    """Stop following a proposal the person may see."""
     proposal = get_proposal(proposal_id)
     if not ButtonForm().validate_on_submit():
         abort(400)

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from tracker.auth.models import Role, User
 from tracker.extensions import db
-from tracker.forms import GovDateField, MoneyField, VersionForm, choices, strip
+from tracker.forms import GovDateField, MoneyField, VersionForm, choices, int_or_none, strip
 from tracker.organisations.models import Organisation
 from tracker.programmes.queries import programme_choices
 
@@ -17,18 +17,11 @@ def _not_offered(field) -> bool:
     return field.data is None or field.data not in {choice.value for choice in field.choices}
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class ProposalForm(VersionForm):
     """Programme, title, organisations, owner, funding ask and summary."""
 
     # Choices are checked by the validate_ methods below, with a message that says what to do.
-    programme_id = SelectField("Programme", coerce=_int_or_none, validate_choice=False)
+    programme_id = SelectField("Programme", coerce=int_or_none, validate_choice=False)
     title = StringField(
         "Title",
         filters=[strip],
@@ -38,10 +31,10 @@ class ProposalForm(VersionForm):
         ],
     )
     lead_organisation_id = SelectField(
-        "Lead organisation", coerce=_int_or_none, validate_choice=False
+        "Lead organisation", coerce=int_or_none, validate_choice=False
     )
     partner_ids = SelectMultipleField("Partner organisations (optional)", coerce=int)
-    owner_id = SelectField("Owner", coerce=_int_or_none, validate_choice=False)
+    owner_id = SelectField("Owner", coerce=int_or_none, validate_choice=False)
     # InputRequired, not DataRequired, which would hide the field's own message ("cannot be
     # negative", "must be a whole number of pounds") behind "Enter the funding ask".
     funding_ask = MoneyField(

@@ -121,6 +121,10 @@ class Proposal(db.Model):
         """Staff and admins move proposals between stages."""
         return user.is_authenticated and user.is_staff
 
+    def can_record_assessment(self, user) -> bool:
+        """Staff and admins record what Innovate UK's assessors said."""
+        return user.is_authenticated and user.is_staff
+
     def can_edit(self, user) -> bool:
         """Staff and admins edit a proposal until its text is frozen at submission."""
         return user.is_authenticated and user.is_staff and not self.stage.is_frozen

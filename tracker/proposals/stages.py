@@ -23,7 +23,7 @@ MOVES: dict[ProposalStage, tuple[ProposalStage, ...]] = {
     S.WITHDRAWN: (),
 }
 
-# How a move reads on a button.
+# How a move reads beside its radio button.
 MOVE_LABELS = {
     S.CO_CREATION: "Open for co-creation",
     S.DRAFT: "Return to draft",
@@ -37,6 +37,18 @@ MOVE_LABELS = {
 }
 
 
+# What a move does besides changing the stage, where that is not obvious.
+_ASSESSMENT_PAGE = "the assessment page records Innovate UK's"
+MOVE_HINTS = {
+    S.BOARD_REVIEW: "Opens a new review round for the board",
+    S.SUBMITTED: "Freezes the text as the submitted version; sections can no longer change",
+    S.CLARIFICATION_REQUESTED: f"Records no question: {_ASSESSMENT_PAGE} question and answer",
+    S.FUNDED: f"Records no date or conditions: {_ASSESSMENT_PAGE} decision in full",
+    S.NOT_FUNDED: f"Records no date: {_ASSESSMENT_PAGE} decision in full",
+    S.WITHDRAWN: "Give the reason below",
+}
+
+
 class StageMoveRefused(Exception):
     """The move does not exist or a guard refused it; `problems` says what is missing."""
 
@@ -45,25 +57,46 @@ class StageMoveRefused(Exception):
         self.problems = problems
 
 
+class NoSuchMove(StageMoveRefused):
+    """The move is not drawn in DOMAIN.md (draft to funded, funded to anything, ...)."""
+
+
+class WithdrawalNeedsReason(StageMoveRefused):
+    """A withdrawal was asked for without saying why."""
+
+
+class UnknownStage(StageMoveRefused):
+    """The form named no stage, or something that is not one."""
+
+
+def stage_named(value: str) -> ProposalStage:
+    """The stage a form asked for; UnknownStage when it is blank or not a stage."""
+    try:
+        return ProposalStage(value)
+    except ValueError:
+        if not value.strip():
+            raise UnknownStage(["Select the stage to move the proposal to"]) from None
+        raise UnknownStage([f"“{value[:40]}” is not a stage: select one of the moves shown"]) from None
+
+
 def moves_from(stage: ProposalStage) -> tuple[ProposalStage, ...]:
+    """The stages a proposal at `stage` may move to, guards aside."""
     return MOVES[stage]
+
+
+def no_such_move_message(stage: ProposalStage, target: ProposalStage) -> str:
+    """Why a move that does not exist is refused, and which moves do."""
+    open_to = " or ".join(move.label for move in MOVES[stage])
+    after = f"from {stage.label} it can move to {open_to}" if open_to else f"{stage.label} is final"
+    return f"A proposal cannot move from {stage.label} to {target.label}: {after}"
 
 
 def guard_problems(proposal: Proposal, target: ProposalStage) -> list[str]:
     """What stops `proposal` moving to `target`, in words for staff; [] when nothing does."""
     if target not in MOVES[proposal.stage]:
-        return [f"A proposal cannot move from {proposal.stage.label} to {target.label}"]
-    checks = {
-        S.CO_CREATION: _ready_for_co_creation,
-        S.BOARD_REVIEW: _ready_for_board_review,
-        S.SUBMITTED: _ready_for_submission,
-        S.FUNDED: _ready_for_outcome,
-        S.NOT_FUNDED: _ready_for_outcome,
-    }
-    check = checks.get(target)
-    if check is None or (target is S.CO_CREATION and proposal.stage is not S.DRAFT):
-        return []
-    return check(proposal)
+        return [no_such_move_message(proposal.stage, target)]
+    check = _GUARDS.get(target)
+    return check(proposal) if check else []
 
 
 def _ready_for_co_creation(proposal: Proposal) -> list[str]:
@@ -91,23 +124,19 @@ def _ready_for_board_review(proposal: Proposal) -> list[str]:
     incomplete = incomplete_required_sections(proposal.id)
     if incomplete:
         problems.append(f"Sections not complete: {', '.join(incomplete)}")
-    # Every contribution has a response: contributions arrive with the co-creation issue.
+    # "Every contribution has a response" joins this guard when contributions arrive (co-creation issue).
     return problems
 
 
 def _ready_for_submission(proposal: Proposal) -> list[str]:
-    from tracker.board.services import current_round, tally
+    from tracker.board.services import current_round, tally, tally_sentence
 
     review_round = current_round(proposal.id)
     if review_round is None:
         return ["The board has not reviewed this proposal"]
     result = tally(review_round, proposal.programme.board_quorum)
     if not result.endorsed:
-        return [
-            f"The board has not endorsed it: {result.endorsements} endorsement"
-            f"{'s' if result.endorsements != 1 else ''} of the {result.quorum} needed, "
-            f"{result.requests} request{'s' if result.requests != 1 else ''} for changes"
-        ]
+        return [f"The board has not endorsed it: {tally_sentence(result)}"]
     return []
 
 
@@ -119,22 +148,35 @@ def _ready_for_outcome(proposal: Proposal) -> list[str]:
     return []
 
 
+_GUARDS = {
+    S.CO_CREATION: _ready_for_co_creation,
+    S.BOARD_REVIEW: _ready_for_board_review,
+    S.SUBMITTED: _ready_for_submission,
+    S.FUNDED: _ready_for_outcome,
+    S.NOT_FUNDED: _ready_for_outcome,
+}
+
+
 def move_stage(proposal: Proposal, target: ProposalStage, actor, comment: str,
                reason: str = "") -> None:
-    """Move `proposal` to `target`, or raise StageMoveRefused and change nothing."""
+    """Move `proposal` to `target`, record who moved it and why, and tell its followers.
+
+    Raises NoSuchMove, WithdrawalNeedsReason or StageMoveRefused (a guard) and changes
+    nothing when the move is not allowed.
+    """
+    if target not in MOVES[proposal.stage]:
+        raise NoSuchMove([no_such_move_message(proposal.stage, target)])
     problems = guard_problems(proposal, target)
-    if target is S.WITHDRAWN and not reason.strip():
-        problems.append("Give a reason for withdrawing the proposal")
     if problems:
         raise StageMoveRefused(problems)
+    if target is S.WITHDRAWN and not reason.strip():
+        raise WithdrawalNeedsReason(["Give a reason for withdrawing the proposal"])
     before = proposal.stage
-    _leave(proposal, before, target, actor)
+    _leave(proposal, before, target)
     proposal.stage = target
     proposal.stage_changed_at = utcnow()
     _enter(proposal, target, actor)
-    changes = {"stage": [before.value, target.value]}
-    if comment.strip():
-        changes["comment"] = comment.strip()
+    changes = {"stage": [before.value, target.value], "comment": comment.strip()}
     if reason.strip():
         changes["reason"] = reason.strip()
     entry = record_activity(
@@ -147,14 +189,16 @@ def move_stage(proposal: Proposal, target: ProposalStage, actor, comment: str,
     )
 
 
-def _leave(proposal: Proposal, before: ProposalStage, target: ProposalStage, actor) -> None:
+def _leave(proposal: Proposal, before: ProposalStage, target: ProposalStage) -> None:
+    """Leaving board review closes its round, with what became of the proposal."""
     if before is S.BOARD_REVIEW:
-        from tracker.board.services import close_round
+        from tracker.board.services import close_round, outcome_of_move
 
-        close_round(proposal, "endorsed" if target is S.SUBMITTED else target.value)
+        close_round(proposal, outcome_of_move(target))
 
 
 def _enter(proposal: Proposal, target: ProposalStage, actor) -> None:
+    """Entering board review opens a new round; submission freezes the text."""
     if target is S.BOARD_REVIEW:
         from tracker.board.services import open_round
 

@@ -16,7 +16,18 @@ from tracker.proposals.models import Proposal, ProposalStage
 from tracker.notifications.services import is_following
 from tracker.proposals.forms import StageForm
 from tracker.proposals.queries import visible_proposals
-from tracker.proposals.stages import MOVE_LABELS, StageMoveRefused, guard_problems, move_stage, moves_from
+from tracker.proposals.stages import (
+    MOVE_HINTS,
+    MOVE_LABELS,
+    NoSuchMove,
+    StageMoveRefused,
+    UnknownStage,
+    WithdrawalNeedsReason,
+    guard_problems,
+    move_stage,
+    moves_from,
+    stage_named,
+)
 from tracker.sections.queries import sections_of
 
 bp = Blueprint("proposals", __name__)
@@ -94,18 +105,20 @@ def detail(proposal_id: int):
 
 
 def _render_detail(proposal: Proposal, stage_form: StageForm, status: int = 200):
-    """The proposal page, with the stage moves open to the reader and what blocks the rest."""
+    """The proposal page; staff also see the moves open now and what blocks the others."""
+    can_move = proposal.can_change_stage(current_user)
     moves = []
-    if proposal.can_change_stage(current_user):
+    if can_move:
         moves = [
             {"target": target, "label": MOVE_LABELS[target],
-             "problems": guard_problems(proposal, target)}
+             "hint": MOVE_HINTS.get(target, ""), "problems": guard_problems(proposal, target),
+             "needs_reason": target is ProposalStage.WITHDRAWN}
             for target in moves_from(proposal.stage)
         ]
-    has_errors = bool(stage_form.errors)
     return render_template(
         "proposals/detail.html", proposal=proposal, sections=sections_of(proposal.id),
-        moves=moves, stage_form=stage_form, form=stage_form if has_errors else None,
+        can_move=can_move, moves=moves, stage_form=stage_form,
+        form=stage_form if stage_form.errors else None,
         following=is_following(current_user, proposal), title=proposal.title,
     ), status
 
@@ -195,25 +208,24 @@ def _display_names(form: ProposalForm, proposal: Proposal):
 @bp.route("/<int:proposal_id>/stage", methods=["POST"])
 @staff_only
 def change_stage(proposal_id: int):
-    """Move a proposal to another stage; a refused move says exactly what is missing."""
+    """Move a proposal to another stage; a refused move says what is missing and changes nothing."""
     proposal = get_proposal(proposal_id)
     if not proposal.can_change_stage(current_user):
         abort(403)
     form = StageForm()
     if form.validate_on_submit():
         try:
-            target = ProposalStage(form.target.data)
-        except ValueError:
-            form.target.errors.append("Select the stage to move the proposal to")
+            target = stage_named(form.target.data or "")
+            move_stage(proposal, target, current_user, form.comment.data or "", form.reason.data or "")
+        except WithdrawalNeedsReason as refused:
+            form.reason.errors.append(str(refused))
+        except (UnknownStage, NoSuchMove) as refused:
+            form.target.errors.append(str(refused))
+        except StageMoveRefused as refused:
+            form.target.errors.append(f"{MOVE_LABELS[target]} is not possible yet. {refused}")
         else:
-            try:
-                move_stage(proposal, target, current_user, form.comment.data or "", form.reason.data or "")
-            except StageMoveRefused as refused:
-                form.target.errors.append(f"{MOVE_LABELS[target]} is not possible yet: "
-                                          + "; ".join(refused.problems))
-            else:
-                db.session.commit()
-                flash(f"{proposal.title} is now at {target.label}", "success")
-                return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+            db.session.commit()
+            flash(f"{proposal.title} is now at {target.label}", "success")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     db.session.rollback()
     return _render_detail(get_proposal(proposal_id), form, 400)
