@@ -138,6 +138,20 @@ def test_the_average_rounds_half_up_to_one_decimal_place():
     assert services.summarise(reload(proposal)).average_percent == Decimal("70.3")
 
 
+def test_the_threshold_is_compared_with_the_unrounded_average():
+    """69.96% shows as 70.0% but is below a 70% threshold: rounding never lets a bid pass."""
+    summary = services.AssessmentSummary(
+        assessors=3, average_percent=Decimal("70.0"), threshold=Decimal("70"), fund_votes=3,
+        exact_percent=Decimal("69.96"),
+    )
+    assert summary.meets_threshold is False
+    exact = services.AssessmentSummary(
+        assessors=3, average_percent=Decimal("70.0"), threshold=Decimal("70"), fund_votes=3,
+        exact_percent=Decimal("70"),
+    )
+    assert exact.meets_threshold is True
+
+
 def test_below_the_threshold():
     proposal = assessed_proposal()
     add_review(proposal, 1, [6] * 10, fund=True)

@@ -123,15 +123,17 @@ class AssessmentSummary:
     """What Innovate UK's assessors said, in figures."""
 
     assessors: int
-    average_percent: Decimal | None
+    average_percent: Decimal | None  # rounded to one decimal place, for display
     threshold: Decimal
     fund_votes: int
+    exact_percent: Decimal | None = None  # unrounded: what the threshold is compared with
 
     @property
     def meets_threshold(self) -> bool | None:
-        if self.average_percent is None:
+        """Compared unrounded, so a score just under the threshold never passes by rounding."""
+        if self.exact_percent is None:
             return None
-        return self.average_percent >= self.threshold
+        return self.exact_percent >= self.threshold
 
     @property
     def majority_fund(self) -> bool:
@@ -152,13 +154,12 @@ def summarise(proposal) -> AssessmentSummary:
             func.coalesce(func.sum(func.cast(AssessorReview.fund, db.Integer)), 0),
         ).where(AssessorReview.proposal_id == proposal.id)
     ).one()
-    average = None
+    average = exact = None
     if count:
-        average = (Decimal(total) * 100 / (Decimal(count) * MAX_SCORE)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        exact = Decimal(total) * 100 / (Decimal(count) * MAX_SCORE)
+        average = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return AssessmentSummary(
-        assessors=assessors, average_percent=average,
+        assessors=assessors, average_percent=average, exact_percent=exact,
         threshold=Decimal(proposal.programme.assessment_threshold), fund_votes=int(votes),
     )
 
