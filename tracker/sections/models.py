@@ -41,7 +41,19 @@ class SectionState(LabelledEnum):
         return {"not_started": "grey", "in_progress": "light-blue", "complete": "green"}[self.value]
 
 
-class SectionTemplate(db.Model):
+class SectionOutline:
+    """What a template entry and a section share: key, title, order, word limit, and whether
+    it is required and assessed."""
+
+    key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column()
+    word_limit: Mapped[int] = mapped_column(default=DEFAULT_WORD_LIMIT)
+    required: Mapped[bool] = mapped_column(default=True)
+    assessed: Mapped[bool] = mapped_column(default=True)
+
+
+class SectionTemplate(SectionOutline, db.Model):
     """One section every new proposal in a programme gets."""
 
     __tablename__ = "section_template"
@@ -50,12 +62,6 @@ class SectionTemplate(db.Model):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programme.id", ondelete="CASCADE"), index=True
     )
-    key: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(120))
-    position: Mapped[int] = mapped_column()
-    word_limit: Mapped[int] = mapped_column(default=DEFAULT_WORD_LIMIT)
-    required: Mapped[bool] = mapped_column(default=True)
-    assessed: Mapped[bool] = mapped_column(default=True)
 
     __table_args__ = (
         UniqueConstraint("programme_id", "key", name="uq_section_template_programme_key"),
@@ -63,7 +69,7 @@ class SectionTemplate(db.Model):
     )
 
 
-class Section(db.Model):
+class Section(SectionOutline, db.Model):
     """One part of a proposal's text; `text` is its latest revision's text."""
 
     __tablename__ = "section"
@@ -72,12 +78,6 @@ class Section(db.Model):
     proposal_id: Mapped[int] = mapped_column(
         ForeignKey("proposal.id", ondelete="CASCADE"), index=True
     )
-    key: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(120))
-    position: Mapped[int] = mapped_column()
-    word_limit: Mapped[int] = mapped_column(default=DEFAULT_WORD_LIMIT)
-    required: Mapped[bool] = mapped_column(default=True)
-    assessed: Mapped[bool] = mapped_column(default=True)
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
