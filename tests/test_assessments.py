@@ -382,8 +382,11 @@ def test_recording_again_for_the_same_assessor_replaces_their_review(staff_clien
     url = f"/proposals/{proposal.id}/assessment/reviews"
     staff_client.post(url, data=review_post("2", fund="yes", feedback="First read."))
 
+    page = staff_client.get(f"/proposals/{proposal.id}/assessment?assessor=2")
+    seen = soup(page).select_one("input[name=seen_reviews]")["value"]
+    assert seen == "2:1"
     response = staff_client.post(url, data=review_post("2", scores={"team": "4"}, fund="no",
-                                                       feedback="Second read."))
+                                                       feedback="Second read.") | {"seen_reviews": seen})
 
     assert response.status_code == 302
     review = db.session.scalar(select(AssessorReview).where(AssessorReview.assessor_number == 2))
@@ -394,6 +397,38 @@ def test_recording_again_for_the_same_assessor_replaces_their_review(staff_clien
         select(AssessorScore.score).where(AssessorScore.section_key == "team")
     ) == 4
     assert len(activities("assessment.recorded")) == 2
+
+
+def test_two_people_recording_the_same_assessor_never_lose_scores(client_as):
+    """Both open the page; the first saves assessor 3; the second's save is refused with 409,
+    their typed scores kept in the form, and the first person's scores stay recorded."""
+    proposal = assessed_proposal()
+    first, second = client_as(Role.STAFF), client_as(Role.STAFF)
+    url = f"/proposals/{proposal.id}/assessment"
+    seen_first = soup(first.get(url)).select_one("input[name=seen_reviews]")["value"]
+    seen_second = soup(second.get(url)).select_one("input[name=seen_reviews]")["value"]
+    assert seen_first == seen_second == ""
+
+    saved = first.post(f"{url}/reviews", data=review_post("3", feedback="First person.")
+                       | {"seen_reviews": seen_first})
+    assert saved.status_code == 302
+    refused = second.post(f"{url}/reviews", data=review_post("3", scores={"need": "2"},
+                                                             feedback="Second person.")
+                          | {"seen_reviews": seen_second})
+
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "Someone else recorded assessor 3" in page
+    assert input_value(refused, "score_need") == "2"
+    assert soup(refused).select_one("input[name=seen_reviews]")["value"] == "3:1"
+    review = db.session.scalar(select(AssessorReview))
+    assert review.feedback == "First person." and review_count() == 1
+    again = second.post(f"{url}/reviews", data=review_post("3", scores={"need": "2"},
+                                                           feedback="Second person.")
+                        | {"seen_reviews": "3:1"})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(AssessorReview)).feedback == "Second person."
 
 
 @pytest.mark.parametrize("overrides,field,message", [

@@ -1,7 +1,7 @@
 """Forms for recording Innovate UK's assessment: reviews, clarifications and the outcome."""
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from tracker.assessments.models import MAX_ASSESSORS, MAX_SCORE, OutcomeResult
@@ -46,6 +46,18 @@ class ScoreField(WholeNumberField):
 class ReviewForm(FlaskForm):
     """One assessor's review; `review_form` adds a score field for each assessed section."""
 
+    def note_seen(self, reviews) -> None:
+        """Remember which reviews (assessor:version) the person saw when the page was made."""
+        self.seen_reviews.data = ",".join(f"{r.assessor_number}:{r.version}" for r in reviews)
+
+    def seen_version(self, number: int) -> int | None:
+        """The version of assessor `number`'s review the person saw, or None if they saw none."""
+        for item in (self.seen_reviews.data or "").split(","):
+            assessor, _, version = item.partition(":")
+            if assessor == str(number) and version.isdigit():
+                return int(version)
+        return None
+
     def offer_assessors(self, recorded: frozenset[int]) -> None:
         """Offer assessors 1 to 5, saying which already have a review that would be replaced."""
         def label(number: int) -> str:
@@ -83,6 +95,7 @@ class ReviewForm(FlaskForm):
 def review_form(sections: list[tuple[str, str]], review=None, **kwargs) -> ReviewForm:
     """A review form with one score per assessed section (key, title), filled from `review`."""
     fields = {
+        "seen_reviews": HiddenField(),
         "assessor_number": SelectField("Assessor", validate_choice=False),
         **{f"{SCORE_PREFIX}{key}": ScoreField(title) for key, title in sections},
         "fund": RadioField(

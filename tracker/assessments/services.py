@@ -19,6 +19,7 @@ from tracker.assessments.models import (
     SubmittedSection,
     SubmittedVersion,
 )
+from tracker.concurrency import EditConflict
 from tracker.extensions import db
 from tracker.proposals.models import ProposalStage
 from tracker.sections.models import Section, SectionRevision
@@ -71,9 +72,17 @@ def assessed_sections(proposal_id: int) -> list[tuple[str, str]]:
     )
 
 
+ANY_VERSION = object()
+
+
 def record_review(proposal, number: int, scores: dict[str, int], fund: bool, feedback: str,
-                  actor) -> AssessorReview:
-    """Record (or replace) assessor `number`'s scores; every assessed section needs one, 0-10."""
+                  actor, seen_version=ANY_VERSION) -> AssessorReview:
+    """Record (or replace) assessor `number`'s scores; every assessed section needs one, 0-10.
+
+    `seen_version` is the version of this assessor's review the person saw (None: they saw
+    none). When someone recorded or changed it since, EditConflict is raised and nothing
+    changes, so that nobody's scores are replaced unseen.
+    """
     if proposal.stage not in ASSESSABLE_STAGES:
         raise AssessmentRefused("Scores can be recorded only while the proposal is under assessment")
     if not 1 <= number <= MAX_ASSESSORS:
@@ -91,6 +100,9 @@ def record_review(proposal, number: int, scores: dict[str, int], fund: bool, fee
         .where(AssessorReview.proposal_id == proposal.id, AssessorReview.assessor_number == number)
         .options(selectinload(AssessorReview.scores))
     )
+    current_version = review.version if review is not None else None
+    if seen_version is not ANY_VERSION and seen_version != current_version:
+        raise EditConflict(current_version or 0)
     if review is None:
         count = db.session.scalar(
             select(func.count(AssessorReview.id)).where(AssessorReview.proposal_id == proposal.id)

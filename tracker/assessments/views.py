@@ -17,6 +17,7 @@ from tracker.assessments.queries import (
 )
 from tracker.assessments.services import ASSESSABLE_STAGES, AssessmentRefused
 from tracker.auth.access import signed_in, staff_only
+from tracker.concurrency import EditConflict
 from tracker.extensions import db
 from tracker.proposals.models import ProposalStage
 from tracker.proposals.stages import StageMoveRefused
@@ -55,10 +56,20 @@ def record_review(proposal_id: int):
         try:
             services.record_review(
                 proposal, form.number(), form.scores(), form.recommends_funding(),
-                form.feedback.data or "", current_user,
+                form.feedback.data or "", current_user, seen_version=form.seen_version(form.number()),
             )
         except AssessmentRefused as refused:
             _show_refusal(form, refused)
+        except EditConflict:
+            db.session.rollback()
+            form.note_seen(reviews_of(proposal.id))
+            form.form_errors.append(
+                f"Someone else recorded assessor {form.number()}'s review while you were typing, "
+                "so yours has not been saved. Their scores are in the table above; save again "
+                "to replace them with yours."
+            )
+            response, _ = _render_assessment(get_proposal(proposal_id), {"review": form})
+            return response, 409
         else:
             return _saved(proposal, f"Assessor {form.number()}'s review has been recorded")
     return _render_refused(proposal_id, review=form)
@@ -184,6 +195,7 @@ def _blank_forms(proposal, sections, reviews, answering) -> dict:
         changing = request.args.get("assessor", type=int)
         review = next((r for r in reviews if r.assessor_number == changing), None)
         forms["review"] = review_form(sections, review, formdata=None)
+        forms["review"].note_seen(reviews)
     if proposal.stage is ProposalStage.UNDER_ASSESSMENT:
         forms["clarification"] = ClarificationForm(formdata=None)
         forms["outcome"] = OutcomeForm(formdata=None)
