@@ -10,6 +10,13 @@ from tracker.assessments.models import (
     SubmittedVersion,
 )
 from tracker.board.models import BoardDecision, ReviewRound
+from tracker.contributions.models import (
+    Attachment,
+    Contribution,
+    ContributionEdit,
+    ContributionResponse,
+    InputRequest,
+)
 from tracker.notifications.models import Follow, Notification
 from tracker.priorities.models import SectorPriority
 from tracker.sections.models import Section, SectionRevision, SectionTemplate
@@ -21,6 +28,11 @@ from tracker.sectors.models import Sector
 
 __all__ = [
     "Activity",
+    "Attachment",
+    "Contribution",
+    "ContributionEdit",
+    "ContributionResponse",
+    "InputRequest",
     "AssessorReview",
     "AssessorScore",
     "BoardDecision",

@@ -118,13 +118,18 @@ def _ready_for_co_creation(proposal: Proposal) -> list[str]:
 
 
 def _ready_for_board_review(proposal: Proposal) -> list[str]:
+    from tracker.contributions.services import unanswered_count
     from tracker.sections.services import incomplete_required_sections
 
     problems = []
     incomplete = incomplete_required_sections(proposal.id)
     if incomplete:
         problems.append(f"Sections not complete: {', '.join(incomplete)}")
-    # "Every contribution has a response" joins this guard when contributions arrive (co-creation issue).
+    waiting = unanswered_count(proposal.id)
+    if waiting:
+        problems.append(
+            f"{waiting} contribution{'s' if waiting != 1 else ''} without a response"
+        )
     return problems
 
 

@@ -1,0 +1,1 @@
+"""Co-creation: stakeholder contributions, responses and requests for input."""
