@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.assessments.views import bp as assessments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.board.views import bp as board_bp
+    from tracker.contributions.views import bp as contributions_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.priorities.views import bp as priorities_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     # /activity and /notifications, plus their per-proposal pages.
     app.register_blueprint(activity_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(contributions_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
