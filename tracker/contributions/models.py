@@ -33,6 +33,11 @@ class ContributionStatus(LabelledEnum):
     WITHDRAWN = ("withdrawn", "Withdrawn")
 
     @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag colour; the label always shows too, so colour is never the only signal."""
+        return _STATUS_TAG_COLOURS[self]
+
+    @property
     def is_answered(self) -> bool:
         return self in RESPONSE_STATUSES
 
@@ -48,6 +53,16 @@ RESPONSE_STATUSES = (
     ContributionStatus.DECLINED,
     ContributionStatus.NOTED,
 )
+
+_STATUS_TAG_COLOURS = {
+    ContributionStatus.SUBMITTED: "blue",
+    ContributionStatus.UNDER_REVIEW: "yellow",
+    ContributionStatus.ACCEPTED: "green",
+    ContributionStatus.PARTLY_ACCEPTED: "turquoise",
+    ContributionStatus.DECLINED: "red",
+    ContributionStatus.NOTED: "grey",
+    ContributionStatus.WITHDRAWN: "grey",
+}
 
 expert_sector = Table(
     "expert_sector",

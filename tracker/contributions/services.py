@@ -1,12 +1,15 @@
 """Giving, editing, withdrawing and answering contributions; the input window."""
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 
 from tracker.activity.services import record_activity
 from tracker.concurrency import check_version
+from tracker.contributions import files
 from tracker.contributions.models import (
+    Attachment,
     Contribution,
     ContributionEdit,
     ContributionKind,
@@ -81,6 +84,35 @@ def submit_contribution(proposal, author, *, kind: ContributionKind, title: str,
     record_activity(author, "contribution.submitted", contribution, f"{author.name} gave input: {title}",
                     {"kind": kind.value}, proposal_id=proposal.id)
     return contribution
+
+
+def attach_files(contribution: Contribution, uploads: list, directory: Path) -> list[Attachment]:
+    """Store each checked upload under a server-made name and record it on the contribution.
+
+    `uploads` holds (CheckedFile, bytes) pairs that passed `files.check_upload`. If anything
+    fails part way, the files already written are removed again before the error propagates, so
+    the caller's rollback leaves neither rows nor files behind.
+    """
+    if len(uploads) > files.MAX_FILES:
+        raise ContributionRefused(f"Attach {files.MAX_FILES} files or fewer")
+    stored, attachments = [], []
+    try:
+        for checked, data in uploads:
+            stored_name = files.store(directory, checked, data)
+            stored.append(stored_name)
+            attachment = Attachment(
+                contribution_id=contribution.id, display_name=checked.display_name,
+                stored_name=stored_name, kind=checked.kind, media_type=checked.media_type,
+                size=checked.size, sha256=checked.sha256,
+            )
+            db.session.add(attachment)
+            attachments.append(attachment)
+        db.session.flush()
+    except BaseException:
+        for stored_name in stored:
+            files.remove(directory, stored_name)
+        raise
+    return attachments
 
 
 def edit_contribution(contribution: Contribution, author, proposal, *, title: str, body: str,

@@ -2,17 +2,19 @@
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from tracker.auth.access import allow, signed_in
 from tracker.auth.models import Role
 from tracker.concurrency import EditConflict
 from tracker.contributions import files, queries
+from tracker.contributions.views import bp
 from tracker.contributions.forms import ContributionForm, EditContributionForm
 from tracker.contributions.models import Attachment, ContributionKind
 from tracker.contributions.services import (
     ContributionRefused,
+    attach_files,
     edit_contribution,
     input_is_open,
     submit_contribution,
@@ -25,9 +27,6 @@ from tracker.proposals.views import get_proposal
 from tracker.sections.queries import sections_of
 from tracker.sections.text import compare_words
 from tracker.sectors.models import Sector
-
-bp = Blueprint("contributions", __name__)
-
 
 def upload_directory() -> Path:
     """Where attachments are kept: instance/uploads."""
@@ -102,7 +101,7 @@ def _checked_uploads(form: ContributionForm) -> list | None:
 
 def _submit(proposal, form: ContributionForm, uploads: list):
     """Save the input and its files together: files are stored only once every check has passed,
-    and removed again if the input cannot be saved."""
+    and removed again (by attach_files) if the input cannot be saved."""
     try:
         contribution = submit_contribution(
             proposal, current_user, kind=form.chosen_kind(), title=form.title.data,
@@ -116,14 +115,7 @@ def _submit(proposal, form: ContributionForm, uploads: list):
         return None
     directory, stored = upload_directory(), []
     try:
-        for checked, data in uploads:
-            stored_name = files.store(directory, checked, data)
-            stored.append(stored_name)
-            db.session.add(Attachment(
-                contribution_id=contribution.id, display_name=checked.display_name,
-                stored_name=stored_name, kind=checked.kind, media_type=checked.media_type,
-                size=checked.size, sha256=checked.sha256,
-            ))
+        stored = [attachment.stored_name for attachment in attach_files(contribution, uploads, directory)]
         db.session.commit()
     except BaseException:
         db.session.rollback()

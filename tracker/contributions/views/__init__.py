@@ -1,0 +1,9 @@
+"""The co-creation pages, one module per audience: experts giving input, staff triaging and
+answering it, requests for input, and the "you said, we did" report. Every route joins one
+blueprint, so endpoints read `contributions.<name>`."""
+
+from flask import Blueprint
+
+bp = Blueprint("contributions", __name__)
+
+from tracker.contributions.views import expert  # noqa: E402,F401  (routes register on import)
