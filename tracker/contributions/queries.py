@@ -1,10 +1,21 @@
 """Reads of contributions, their responses, attachments and edits that the pages need."""
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from tracker.contributions.models import Attachment, Contribution, ContributionEdit, ContributionResponse
+from tracker.auth.models import User
+from tracker.contributions.models import (
+    Attachment,
+    Contribution,
+    ContributionEdit,
+    ContributionKind,
+    ContributionResponse,
+    ContributionStatus,
+)
 from tracker.extensions import db
+from tracker.organisations.models import Organisation, OrganisationType
 from tracker.sections.models import SectionRevision
 from tracker.sectors.models import Sector
 
@@ -87,3 +98,92 @@ def sectors_in_use() -> list[Sector]:
     return list(db.session.scalars(
         select(Sector).where(Sector.is_retired.is_(False)).order_by(Sector.name)
     ))
+
+
+# The staff triage page: every contribution on a proposal, narrowed by its filters.
+
+@dataclass(frozen=True)
+class TriageFilters:
+    """What the triage page is narrowed to (None: any) and its order by age."""
+
+    status: ContributionStatus | None = None
+    kind: ContributionKind | None = None
+    sector_id: int | None = None
+    section_id: int | None = None
+    without_section: bool = False
+    organisation_type: OrganisationType | None = None
+    author_id: int | None = None
+    newest_first: bool = False
+
+
+def _on_proposal(proposal_id: int, only_author_id: int | None) -> list:
+    """The contributions a triage page covers: the whole proposal, or one author's on it."""
+    conditions = [Contribution.proposal_id == proposal_id]
+    if only_author_id is not None:
+        conditions.append(Contribution.author_id == only_author_id)
+    return conditions
+
+
+def triage_query(proposal_id: int, filters: TriageFilters, only_author_id: int | None = None) -> Select:
+    """The contributions on a proposal that match the filters, oldest first unless asked
+    otherwise, with what each row shows (a query to paginate)."""
+    query = select(Contribution).where(*_on_proposal(proposal_id, only_author_id))
+    for column, value in (
+        (Contribution.status, filters.status),
+        (Contribution.kind, filters.kind),
+        (Contribution.sector_id, filters.sector_id),
+        (Contribution.section_id, filters.section_id),
+        (Contribution.author_id, filters.author_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.without_section:
+        query = query.where(Contribution.section_id.is_(None))
+    if filters.organisation_type is not None:
+        query = query.where(Contribution.organisation.has(Organisation.type == filters.organisation_type))
+    order = (Contribution.created_at.desc(), Contribution.id.desc()) if filters.newest_first else (
+        Contribution.created_at, Contribution.id)
+    return query.options(
+        joinedload(Contribution.section), joinedload(Contribution.sector),
+        joinedload(Contribution.author), joinedload(Contribution.organisation),
+    ).order_by(*order)
+
+
+def status_counts(proposal_id: int, only_author_id: int | None = None) -> dict[ContributionStatus, int]:
+    """How many contributions on the proposal are in each status (every status, 0 if none)."""
+    rows = db.session.execute(
+        select(Contribution.status, func.count(Contribution.id))
+        .where(*_on_proposal(proposal_id, only_author_id))
+        .group_by(Contribution.status)
+    )
+    counts = dict.fromkeys(ContributionStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def contribution_count(proposal_id: int) -> int:
+    """How many contributions a proposal has had, withdrawn ones included."""
+    return db.session.scalar(
+        select(func.count(Contribution.id)).where(Contribution.proposal_id == proposal_id)
+    ) or 0
+
+
+def sectors_given_on(proposal_id: int, only_author_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the sectors and themes the proposal's input was given under, by name."""
+    return list(db.session.execute(
+        select(Sector.id, Sector.name).distinct()
+        .join(Contribution, Contribution.sector_id == Sector.id)
+        .where(*_on_proposal(proposal_id, only_author_id))
+        .order_by(Sector.name, Sector.id)
+    ).tuples())
+
+
+def authors_on(proposal_id: int) -> list[tuple[int, str, str | None]]:
+    """(id, name, organisation name) of the experts who gave input on the proposal, by name."""
+    return list(db.session.execute(
+        select(User.id, User.name, Organisation.name).distinct()
+        .join(Contribution, Contribution.author_id == User.id)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .where(Contribution.proposal_id == proposal_id)
+        .order_by(User.name, User.id)
+    ).tuples())
