@@ -164,10 +164,16 @@ def mark_under_review(proposal, contribution_ids: list[int], actor) -> int:
 
 
 def respond(contribution: Contribution, proposal, *, outcome: ContributionStatus, reason: str,
-            actor, final_text: str | None = None) -> ContributionResponse:
+            actor, final_text: str | None = None,
+            seen_revision: int | None = None) -> ContributionResponse:
     """Staff's answer. Declined and partly accepted need a reason. Accepting a suggested change
     applies it as a new revision credited to the contribution; when the section changed since
-    the suggestion, SuggestionConflict is raised unless staff give the `final_text` they chose."""
+    the suggestion, SuggestionConflict is raised unless staff give the `final_text` they chose.
+    With `seen_revision` (the section revision that text was written against), the section
+    changing since that revision raises SuggestionConflict again. A frozen proposal's text
+    takes nothing in."""
+    if not actor.is_staff:
+        raise ContributionRefused("Only staff respond to input")
     if outcome not in NEEDS_REASON + TAKES_TEXT_IN + (ContributionStatus.NOTED,):
         raise ContributionRefused("Choose accepted, partly accepted, declined or noted")
     if not contribution.status.is_open:
@@ -176,7 +182,8 @@ def respond(contribution: Contribution, proposal, *, outcome: ContributionStatus
         raise ContributionRefused(f"Give a reason when input is {outcome.label.lower()}")
     revision_id = None
     if outcome in TAKES_TEXT_IN and contribution.kind is ContributionKind.SUGGESTED_CHANGE:
-        revision_id = _apply_suggestion(contribution, proposal, actor, final_text, outcome)
+        revision_id = _apply_suggestion(contribution, proposal, actor, final_text, outcome,
+                                        seen_revision)
     contribution.status = outcome
     response = ContributionResponse(
         contribution_id=contribution.id, outcome=outcome, reason=reason.strip(),
@@ -195,20 +202,27 @@ def respond(contribution: Contribution, proposal, *, outcome: ContributionStatus
     return response
 
 
-def _apply_suggestion(contribution, proposal, actor, final_text, outcome) -> int:
+def _apply_suggestion(contribution, proposal, actor, final_text, outcome, seen_revision) -> int:
+    if proposal.stage.is_frozen:
+        raise ContributionRefused(
+            f"{proposal.title} is at {proposal.stage.label}: its text is frozen, so a suggested "
+            "change can no longer be taken in. Decline it (with a reason) or note it instead."
+        )
     section = db.session.get(Section, contribution.section_id)
     if section is None:
         raise ContributionRefused("The section this suggestion changes no longer exists")
+    written_against = seen_revision
     if final_text is None:
         if outcome is ContributionStatus.PARTLY_ACCEPTED:
             raise ContributionRefused("Give the text you are taking in, from the suggestion")
-        if section.revision_number != contribution.base_revision_number:
-            base = db.session.scalar(select(SectionRevision.text).where(
-                SectionRevision.section_id == section.id,
-                SectionRevision.number == contribution.base_revision_number,
-            )) or ""
-            raise SuggestionConflict(section.text, contribution.suggested_text or "", base)
+        written_against = contribution.base_revision_number
         final_text = contribution.suggested_text or ""
+    if written_against is not None and section.revision_number != written_against:
+        base = db.session.scalar(select(SectionRevision.text).where(
+            SectionRevision.section_id == section.id,
+            SectionRevision.number == contribution.base_revision_number,
+        )) or ""
+        raise SuggestionConflict(section.text, contribution.suggested_text or "", base)
     state = section.state if section.state is not SectionState.COMPLETE else SectionState.IN_PROGRESS
     if section.state is SectionState.COMPLETE and len(final_text.split()) <= section.word_limit:
         state = SectionState.COMPLETE

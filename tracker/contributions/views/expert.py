@@ -1,5 +1,6 @@
 """Sector experts' input on proposals: give it, read it, change or withdraw it, download its files."""
 
+from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -7,10 +8,11 @@ from flask_login import current_user
 
 from tracker.auth.access import allow, signed_in
 from tracker.auth.models import Role
+from tracker.auth.urls import safe_next
 from tracker.concurrency import EditConflict
-from tracker.contributions import files, queries
+from tracker.contributions import files, input_requests, queries
 from tracker.contributions.views import bp
-from tracker.contributions.forms import ContributionForm, EditContributionForm
+from tracker.contributions.forms import ContributionForm, EditContributionForm, RespondForm
 from tracker.contributions.models import Attachment, ContributionKind
 from tracker.contributions.services import (
     ContributionRefused,
@@ -29,8 +31,8 @@ from tracker.sections.text import compare_words
 from tracker.sectors.models import Sector
 
 def upload_directory() -> Path:
-    """Where attachments are kept: instance/uploads."""
-    return Path(current_app.instance_path) / "uploads"
+    """Where attachments are kept: UPLOAD_FOLDER (instance/uploads unless set)."""
+    return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 def get_contribution(contribution_id: int):
@@ -142,17 +144,28 @@ def view(contribution_id: int):
     return _render_view(get_contribution(contribution_id))
 
 
-def _render_view(contribution, refused: str | None = None, status: int = 200):
+def _render_view(contribution, refused: str | None = None, status: int = 200, *,
+                 respond_form: RespondForm | None = None, conflict: dict | None = None,
+                 unsaved: RespondForm | None = None):
+    """The contribution page. Staff also get the form to respond while the input waits for an
+    answer (`respond_form` as they filled it in, with the section `conflict` they must merge);
+    `unsaved` is a response that came too late, kept on the page for its author to copy."""
     pieces = None
     if contribution.suggested_text is not None and contribution.section is not None:
         base = queries.revision_text(contribution.section_id, contribution.base_revision_number)
         pieces = compare_words(base, contribution.suggested_text)
     may_change = contribution.can_change(current_user) and input_is_open(contribution.proposal)
+    may_respond = current_user.is_staff and contribution.status.is_open
+    if may_respond and respond_form is None:
+        respond_form = RespondForm(contribution, formdata=None).start()
     return render_template(
         "contributions/view.html", contribution=contribution, proposal=contribution.proposal,
         pieces=pieces, response=queries.response_to(contribution.id),
         attachments=queries.attachments_of(contribution.id), edits=queries.edit_count(contribution.id),
-        may_change=may_change, refused=refused, form=ButtonForm(), title=contribution.title,
+        may_change=may_change, refused=refused, title=contribution.title,
+        may_respond=may_respond, respond_form=respond_form, conflict=conflict, unsaved=unsaved,
+        next_url=safe_next(request.args.get("next")),
+        form=respond_form if may_respond else ButtonForm(),
     ), status
 
 
@@ -238,9 +251,17 @@ def download(contribution_id: int, attachment_id: int):
 @bp.route("/me/contributions")
 @allow(Role.EXPERT)
 def mine():
-    """Everything the expert gave, newest first, with its status and staff's response."""
+    """Everything the expert gave, newest first, with its status and staff's response; and the
+    requests for input addressed to them, those still to answer first (paged on their own)."""
     page = db.paginate(queries.contributions_by(current_user.id),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     responses = queries.responses_to([contribution.id for contribution in page.items])
-    return render_template("contributions/mine.html", page=page, responses=responses,
-                           title="Your input")
+    requests_page = db.paginate(input_requests.requests_to(current_user.id),
+                                page=request.args.get("requests_page", 1, type=int),
+                                per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "contributions/mine.html", page=page, responses=responses, requests_page=requests_page,
+        request_rows=input_requests.request_rows(requests_page.items, date.today(),
+                                                 reader_id=current_user.id),
+        title="Your input",
+    )
