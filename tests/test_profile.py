@@ -5,9 +5,19 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import sign_in
-from tests.pages import error_summary, inline_error, input_value, is_signed_in, soup, summary_list, text
+from tests.pages import (
+    activities,
+    error_summary,
+    inline_error,
+    input_value,
+    is_signed_in,
+    soup,
+    summary_list,
+    text,
+)
 from tracker.activity.models import Activity
 from tracker.auth.models import Role
+from tracker.contributions.models import expert_sector
 from tracker.extensions import db
 
 NEW_PASSWORD = "violet tractor lemon"
@@ -246,3 +256,71 @@ def test_changing_the_password_without_a_csrf_token_changes_nothing(expert_clien
     db.session.refresh(user)
     assert user.password_hash == old_hash
     assert is_signed_in(expert_client)
+
+
+# An expert's sectors and themes --------------------------------------------
+
+
+def sectors_of(user) -> set[int]:
+    return set(db.session.scalars(
+        select(expert_sector.c.sector_id).where(expert_sector.c.user_id == user.id)
+    ))
+
+
+def test_an_expert_chooses_the_sectors_and_themes_they_work_in(expert_client):
+    clean_tech, skills = factories.make_sector("Clean tech"), factories.make_sector("Skills")
+    factories.make_sector("Retired sector", retired=True)
+    page = expert_client.get("/profile/")
+    offered = [text(label) for label in soup(page).select("form[action='/profile/sectors'] label")]
+    assert offered == ["Clean tech", "Skills"]
+
+    response = expert_client.post("/profile/sectors", data={"sector_ids": [str(clean_tech.id), str(skills.id)]})
+
+    assert response.status_code == 302 and response.location == "/profile/"
+    assert sectors_of(expert_client.user) == {clean_tech.id, skills.id}
+    [entry] = activities("user.sectors_changed")
+    assert entry.subject_id == expert_client.user.id and entry.actor_id == expert_client.user.id
+    assert entry.changes == {"sectors": [[], ["Clean tech", "Skills"]]}
+    shown = expert_client.get(response.location)
+    assert "Your sectors and themes have been saved" in text(soup(shown))
+    checked = {box["value"] for box in soup(shown).select("input[name=sector_ids][checked]")}
+    assert checked == {str(clean_tech.id), str(skills.id)}
+
+    expert_client.post("/profile/sectors", data={"sector_ids": [str(skills.id)]})
+    assert sectors_of(expert_client.user) == {skills.id}
+    expert_client.post("/profile/sectors", data={})
+    assert sectors_of(expert_client.user) == set()
+    assert len(activities("user.sectors_changed")) == 3
+
+
+def test_saving_the_same_sectors_records_nothing_and_retired_ones_are_kept(expert_client):
+    kept, retired = factories.make_sector("Clean tech"), factories.make_sector("Old theme")
+    expert_client.post("/profile/sectors", data={"sector_ids": [str(kept.id), str(retired.id)]})
+    retired.is_retired = True
+    db.session.commit()
+    before = len(activities("user.sectors_changed"))
+
+    expert_client.post("/profile/sectors", data={"sector_ids": [str(kept.id)]})
+
+    assert sectors_of(expert_client.user) == {kept.id, retired.id}
+    assert len(activities("user.sectors_changed")) == before
+
+
+@pytest.mark.parametrize("value", ["99999", "x"])
+def test_a_sector_not_offered_is_refused_in_place(expert_client, value):
+    sector = factories.make_sector("Clean tech")
+    response = expert_client.post("/profile/sectors", data={"sector_ids": [str(sector.id), value]})
+    assert response.status_code == 200
+    assert inline_error(response, "sector_ids") == "Select sectors and themes from the list"
+    assert error_summary(response) == [("Select sectors and themes from the list", "#sector_ids")]
+    assert input_value(response, "name") == expert_client.user.name
+    assert sectors_of(expert_client.user) == set()
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.STAFF, Role.BOARD])
+def test_only_experts_have_sectors_on_their_profile(client_as, role):
+    client = client_as(role)
+    sector = factories.make_sector("Clean tech")
+    assert soup(client.get("/profile/")).select("input[name=sector_ids]") == []
+    assert client.post("/profile/sectors", data={"sector_ids": [str(sector.id)]}).status_code == 403
+    assert sectors_of(client.user) == set()

@@ -1,1 +1,1 @@
-"""A person's own profile: their name and password."""
+"""A person's own profile: their name and password, and an expert's sectors and themes."""

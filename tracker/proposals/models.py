@@ -2,9 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text, exists, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.contributions.models import InputRequest, input_request_recipient
 from tracker.enums import LabelledEnum
 from tracker.extensions import db
 from tracker.sqltypes import UTCDateTime, enum_column
@@ -110,12 +111,27 @@ class Proposal(db.Model):
         return f"<Proposal {self.id} {self.title!r}>"
 
     def can_view(self, user) -> bool:
-        """Staff, admins and board see every proposal; experts those open for their input."""
+        """Staff, admins and board see every proposal; experts those open for their input, and
+        (read-only, at any stage) those they have been asked for input on."""
         if not user.is_authenticated:
             return False
         if user.is_staff or user.is_board:
             return True
-        return user.is_expert and self.stage is ProposalStage.CO_CREATION
+        if not user.is_expert:
+            return False
+        return self.stage is ProposalStage.CO_CREATION or self.was_asked_about(user)
+
+    def was_asked_about(self, user) -> bool:
+        """Whether any request for input on this proposal was addressed to `user` (one query)."""
+        return bool(db.session.scalar(select(exists().where(
+            InputRequest.proposal_id == self.id,
+            input_request_recipient.c.request_id == InputRequest.id,
+            input_request_recipient.c.user_id == user.id,
+        ))))
+
+    def can_manage_input(self, user) -> bool:
+        """Staff and admins ask experts for input and set the date input closes."""
+        return user.is_authenticated and user.is_staff
 
     def can_change_stage(self, user) -> bool:
         """Staff and admins move proposals between stages."""
