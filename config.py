@@ -56,7 +56,10 @@ class Config:
         self.MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT_SECONDS", 10)
 
         self.DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
+        # Contribution attachments, under server-made names; keep it out of any web root.
+        self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
         self.PAGE_SIZE = _env_int("PAGE_SIZE", 25)
+        self.REPORT_PAGE_SIZE = _env_int("REPORT_PAGE_SIZE", 200)
         self.PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "https")
         self.SERVER_NAME = os.environ.get("SERVER_NAME") or None
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -29,7 +29,11 @@ def _database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app in testing mode, on a fresh database built by the migrations."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory))
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory),
+        UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+    )
     app.test_client_class = CheckedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

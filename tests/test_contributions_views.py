@@ -29,7 +29,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 @pytest.fixture
 def uploads(app, tmp_path, monkeypatch):
     """Attachments go under a fresh instance folder for the test."""
-    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     yield tmp_path / "uploads"
 
 

@@ -7,6 +7,7 @@ from tracker.activity.models import Activity
 from tracker.assessments.models import SubmittedVersion
 from tracker.assessments.services import summarise
 from tracker.board.models import BoardDecision
+from tracker.contributions.models import Attachment, Contribution
 from tracker.sections.models import SectionRevision
 
 from tracker.auth.models import Role, User
@@ -22,7 +23,7 @@ S = ProposalStage
 def _counts():
     return {
         model.__name__: db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Programme, Proposal, SectionRevision, Activity)
+        for model in (User, Programme, Proposal, SectionRevision, Activity, Contribution, Attachment)
     }
 
 
@@ -130,3 +131,48 @@ def test_demo_accounts_land_on_their_role_home(client):
         for phrase in phrases:
             assert phrase in page, (email, phrase)
         client.post("/auth/sign-out")
+
+
+def test_demo_input_covers_every_status_with_real_files(app):
+    """40+ contributions from experts of several organisation types and sectors, in every status,
+    some with files that pass the same checks as an upload, and every response where it should be."""
+    from pathlib import Path
+
+    from tracker.contributions import files
+    from tracker.contributions.models import (
+        ContributionKind,
+        ContributionResponse,
+        ContributionStatus,
+        expert_sector,
+    )
+    from tracker.organisations.models import Organisation
+
+    seed_demo(STRONG)
+    db.session.commit()
+    contributions = db.session.scalars(select(Contribution)).all()
+    assert len(contributions) >= 40
+    assert {c.status for c in contributions} == set(ContributionStatus)
+    assert {c.kind for c in contributions} == set(ContributionKind)
+    assert len({c.sector_id for c in contributions}) >= 5
+    types = db.session.scalars(
+        select(Organisation.type).join(Contribution, Contribution.organisation_id == Organisation.id).distinct()
+    ).all()
+    assert len(types) >= 4
+    answered = [c for c in contributions if c.status.is_answered]
+    responses = db.session.scalars(select(ContributionResponse)).all()
+    assert len(responses) == len(answered)
+    assert all(r.responded_at >= next(c for c in answered if c.id == r.contribution_id).created_at
+               for r in responses)
+    assert any(r.revision_id for r in responses), "an accepted suggestion made a revision"
+    # Only the proposal still in co-creation has input waiting.
+    waiting = {c.proposal_id for c in contributions if c.status.is_open}
+    assert len(waiting) == 1
+    assert db.session.get(Proposal, waiting.pop()).stage is S.CO_CREATION
+    attachments = db.session.scalars(select(Attachment)).all()
+    assert len(attachments) >= 5
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    for attachment in attachments:
+        data = files.path_for(folder, attachment.stored_name).read_bytes()
+        checked = files.check_upload(attachment.display_name, data, 0)
+        assert (checked.kind, checked.sha256) == (attachment.kind, attachment.sha256)
+    assert db.session.scalar(select(func.count()).select_from(expert_sector)) >= 9

@@ -16,6 +16,7 @@ from tracker.assessments.models import OutcomeResult
 from tracker.board.models import BoardDecisionKind
 from tracker.board.services import record_decision
 from tracker.demo import data
+from tracker.demo.inputs import give_demo_input
 from tracker.extensions import db
 from tracker.priorities.services import add_priority
 from tracker.proposals.models import ProposalStage
@@ -29,8 +30,8 @@ S = ProposalStage
 ORDER = [S.DRAFT, S.CO_CREATION, S.BOARD_REVIEW, S.SUBMITTED, S.UNDER_ASSESSMENT]
 
 
-def walk(proposal, spec: dict, people: dict) -> None:
-    """Take a freshly made demo proposal as far as `spec["stage"]`."""
+def walk(proposal, spec: dict, people: dict, position: int = 0) -> None:
+    """Take a freshly made demo proposal as far as `spec["stage"]`; `position` varies its input."""
     target = ProposalStage(spec.get("stage", "draft"))
     owner = people[spec["owner"]]
     _add_priorities(proposal, spec.get("priorities", []), owner)
@@ -41,8 +42,10 @@ def walk(proposal, spec: dict, people: dict) -> None:
     move_stage(proposal, S.CO_CREATION, owner, "Open for the Virtual Innovators Team")
     if target is S.CO_CREATION:
         _write_sections(proposal, spec, owner, complete=False)
+        give_demo_input(proposal, position, people, owner, still_open=True)
         return
     _write_sections(proposal, spec, owner, complete=True)
+    give_demo_input(proposal, position, people, owner, still_open=False)
     move_stage(proposal, S.BOARD_REVIEW, owner, "Ready for the Innovation Board")
     for email, decision, comment in spec.get("board", _endorsements()):
         record_decision(proposal, people[email], BoardDecisionKind(decision), comment)

@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 from tracker.auth.models import Role, User
 from tracker.auth.passwords import password_problem
 from tracker.demo import data
+from tracker.demo.inputs import register_expert_sectors
 from tracker.demo.lifecycle import walk
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
@@ -133,7 +134,8 @@ def _seed_proposals(result: SeedResult, programme: Programme, organisations, peo
     titles = set(
         db.session.scalars(select(Proposal.title).where(Proposal.programme_id == programme.id))
     )
-    for spec in data.PROPOSALS:
+    register_expert_sectors(people)
+    for position, spec in enumerate(data.PROPOSALS):
         if spec["title"] in titles:
             continue
         proposal = Proposal(
@@ -151,5 +153,5 @@ def _seed_proposals(result: SeedResult, programme: Programme, organisations, peo
         add_sections_from_template(proposal)
         follow(proposal.owner, proposal, FollowReason.OWNER)
         db.session.flush()
-        walk(proposal, spec, people)
+        walk(proposal, spec, people, position)
         result.count("proposals")

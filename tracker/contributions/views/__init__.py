@@ -7,3 +7,7 @@ from flask import Blueprint
 bp = Blueprint("contributions", __name__)
 
 from tracker.contributions.views import expert  # noqa: E402,F401  (routes register on import)
+from tracker.contributions.views import report  # noqa: E402,F401
+from tracker.contributions.views import respond  # noqa: E402,F401
+from tracker.contributions.views import triage  # noqa: E402,F401
+from tracker.contributions.views import input_requests  # noqa: E402,F401
