@@ -1,7 +1,8 @@
 """The audit log pages: one proposal's activity, the admins' global log with its filters, and
 the rule that nobody edits or deletes an entry."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -12,6 +13,8 @@ from tests.pages import error_summary, inline_error, soup, table_column, text
 from tracker.activity.models import Activity, ActivityIsImmutable
 from tracker.activity.services import record_activity
 from tracker.auth.models import Role
+from tracker.contributions.models import ContributionKind, ContributionStatus
+from tracker.contributions.services import respond, submit_contribution
 from tracker.extensions import db
 from tracker.proposals import services as proposal_services
 from tracker.proposals.models import Proposal, ProposalStage
@@ -156,6 +159,29 @@ def test_experts_see_the_activity_of_proposals_open_to_them_only(expert_client, 
     proposal = factories.make_proposal(stage=stage)
 
     assert expert_client.get(f"/proposals/{proposal.id}/activity").status_code == status
+
+
+def test_experts_do_not_learn_of_other_experts_unanswered_input_from_the_log(client_as, staff_client):
+    """Another expert's input appears in the log only once staff have answered it; the reader's
+    own input always does; staff see everything."""
+    proposal = factories.make_proposal(stage=ProposalStage.CO_CREATION, input_closes_on=date(2099, 1, 1))
+    reader = client_as(Role.EXPERT)
+    other = factories.make_user(Role.EXPERT)
+    staff = factories.make_user(Role.STAFF)
+    sector = factories.make_sector("Clean tech")
+    give = partial(submit_contribution, proposal, kind=ContributionKind.COMMENT, body="Words", sector=sector)
+    give(reader.user, title="Mine, waiting")
+    give(other, title="Theirs, waiting")
+    answered = give(other, title="Theirs, answered")
+    respond(answered, proposal, outcome=ContributionStatus.NOTED, reason="", actor=staff)
+    db.session.commit()
+
+    expert_view = text(soup(reader.get(f"/proposals/{proposal.id}/activity")).main)
+    staff_view = text(soup(staff_client.get(f"/proposals/{proposal.id}/activity")).main)
+
+    assert "Mine, waiting" in expert_view and "Theirs, answered" in expert_view
+    assert "Theirs, waiting" not in expert_view
+    assert "Theirs, waiting" in staff_view
 
 
 def test_the_activity_of_a_missing_proposal_is_404(staff_client):

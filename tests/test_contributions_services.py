@@ -19,6 +19,7 @@ from tracker.contributions.models import (
     ContributionStatus,
 )
 from tracker.extensions import db
+from tracker.activity.models import Activity
 from tracker.notifications.models import Notification
 from tracker.proposals.models import ProposalStage
 from tracker.proposals.stages import guard_problems
@@ -164,6 +165,8 @@ def test_a_response_tells_the_author(world):
     [note] = db.session.scalars(select(Notification).where(
         Notification.user_id == world["expert"].id)).all()
     assert "was noted" in note.message
+    answered = db.session.get(Activity, note.activity_id)
+    assert (answered.verb, answered.subject_id) == ("contribution.answered", contribution.id)
     with pytest.raises(services.ContributionRefused, match="cannot be answered"):
         services.respond(contribution, world["proposal"], outcome=S.DECLINED, reason="x",
                          actor=world["staff"])

@@ -1,5 +1,7 @@
 """seed-demo: the West Midlands demo, idempotent, with every role and a password shown once."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -176,3 +178,18 @@ def test_demo_input_covers_every_status_with_real_files(app):
         checked = files.check_upload(attachment.display_name, data, 0)
         assert (checked.kind, checked.sha256) == (attachment.kind, attachment.sha256)
     assert db.session.scalar(select(func.count()).select_from(expert_sector)) >= 9
+
+
+def test_demo_requests_for_input_show_every_status():
+    """A few requests for input: answered by the experts asked, open to a whole sector, overdue."""
+    from tracker.contributions.input_requests import request_rows
+    from tracker.contributions.models import InputRequest, InputRequestStatus
+
+    seed_demo(STRONG)
+    db.session.commit()
+    requests = db.session.scalars(select(InputRequest).options(joinedload(InputRequest.section))).all()
+    rows = request_rows(requests, date.today())
+    assert len(rows) >= 5
+    assert {row.status for row in rows} == set(InputRequestStatus)
+    by_sector = [row for row in rows if row.sector_name == "Clean tech"]
+    assert by_sector and by_sector[0].recipients >= 3

@@ -242,6 +242,24 @@ def test_a_recipient_answers_by_giving_input_after_the_request(world):
     assert row_of(request, today=request.due_on + timedelta(days=30)).status is ST.ANSWERED
 
 
+def test_each_request_is_answered_by_input_after_it_and_on_its_own_section(world):
+    """Listed together, requests are counted one by one: input answers the request made before
+    it, not a later one, and a request about one section is not answered by input on another."""
+    need, risks = section_of(world["proposal"], "need"), section_of(world["proposal"], "risks")
+    earlier = ask(world, experts=[world["ann"]], section=need)
+    given = give(world, world["ann"], section=need)
+    later = ask(world, experts=[world["ann"]], section=need)
+    on_risks = ask(world, experts=[world["ann"]], section=risks)
+    later.created_at = on_risks.created_at = given.created_at + timedelta(minutes=1)
+    db.session.commit()
+    db.session.expire_all()
+
+    rows = input_requests.request_rows(
+        [db.session.get(InputRequest, r.id) for r in (earlier, later, on_risks)], TODAY
+    )
+    assert [(row.answered, row.status) for row in rows] == [(1, ST.ANSWERED), (0, ST.OPEN), (0, ST.OPEN)]
+
+
 def test_withdrawn_input_and_input_elsewhere_do_not_answer(world):
     risks = section_of(world["proposal"], "risks")
     request = ask(world, experts=[world["ann"], world["bob"]], section=risks)

@@ -4,6 +4,8 @@ Each row has its own person, proposal and named objects in its changes, so a que
 (for the actor, the proposal, or a name in a before/after) would show as a higher count.
 """
 
+from datetime import date
+
 import pytest
 
 from tests import factories
@@ -12,7 +14,9 @@ from tests.test_query_counts import test_list_pages_do_not_query_per_row as chec
 from tracker.activity.services import record_activity
 from tracker.auth.models import Role
 from tracker.extensions import db
+from tracker.contributions.models import InputRequest
 from tracker.notifications.models import Notification
+from tracker.proposals.models import ProposalStage
 
 
 def _changes() -> dict:
@@ -51,6 +55,17 @@ def _notification_for_the_reader(context, name):
     db.session.commit()
 
 
+def _notification_on_a_proposal_the_expert_was_asked_about(context, name):
+    """Past co-creation, so whether the expert may open it depends on a request for input."""
+    proposal = factories.make_proposal(stage=ProposalStage.BOARD_REVIEW)
+    request = InputRequest(proposal_id=proposal.id, due_on=date(2030, 1, 1), message="Please")
+    request.recipients = [context["reader"]]
+    db.session.add_all([request, Notification(
+        user_id=context["reader"].id, proposal_id=proposal.id, message=name
+    )])
+    db.session.commit()
+
+
 PAGES = {
     "proposal activity": ListPage(
         Role.STAFF, lambda c: f"/proposals/{c['proposal'].id}/activity", _entry_on_the_proposal, 25
@@ -62,6 +77,9 @@ PAGES = {
         _entry_on_a_proposal_of_its_own, 25,
     ),
     "notifications": ListPage(Role.STAFF, lambda c: "/notifications", _notification_for_the_reader, 25),
+    "expert's notifications": ListPage(
+        Role.EXPERT, lambda c: "/notifications", _notification_on_a_proposal_the_expert_was_asked_about, 25
+    ),
 }
 
 

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.activity.changes import kind_label
 from tracker.activity.models import Activity
 from tracker.auth.models import User
+from tracker.contributions.models import RESPONSE_STATUSES, Contribution
 from tracker.extensions import db
 from tracker.proposals.models import Proposal
 from tracker.templating import LONDON
@@ -32,9 +33,20 @@ def newest_first(query: Select) -> Select:
     )
 
 
-def proposal_activity(proposal_id: int) -> Select:
-    """A SELECT of everything that happened to one proposal."""
-    return newest_first(select(Activity).where(Activity.proposal_id == proposal_id))
+def proposal_activity(proposal_id: int, reader=None) -> Select:
+    """A SELECT of everything that happened to one proposal that `reader` may know of: an
+    expert does not learn of another expert's input before staff have answered it."""
+    query = select(Activity).where(Activity.proposal_id == proposal_id)
+    if reader is not None and reader.is_expert:
+        unanswered_by_others = select(Contribution.id).where(
+            Contribution.proposal_id == proposal_id,
+            Contribution.author_id != reader.id,
+            Contribution.status.not_in(RESPONSE_STATUSES),
+        )
+        query = query.where(~and_(
+            Activity.subject_type == "contribution", Activity.subject_id.in_(unanswered_by_others)
+        ))
+    return newest_first(query)
 
 
 def activity_log(filters: ActivityFilters) -> Select:

@@ -1,6 +1,7 @@
 """/proposals/<id>/activity and /activity (admins): the audit log, read-only."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from tracker.activity import queries
 from tracker.activity.changes import describe_changes, kind_label
@@ -24,7 +25,7 @@ def _page_of(query):
 def proposal_activity(proposal_id: int):
     """Everything that happened to one proposal, for anyone who may see it."""
     proposal = get_proposal(proposal_id)
-    page, changes = _page_of(queries.proposal_activity(proposal.id))
+    page, changes = _page_of(queries.proposal_activity(proposal.id, current_user))
     return render_template(
         "activity/proposal.html", proposal=proposal, page=page, changes=changes,
         kind_label=kind_label, title="Activity",

@@ -67,7 +67,7 @@ def _has_answered(user_id) -> Exists:
         Contribution.status != ContributionStatus.WITHDRAWN,
         Contribution.created_at >= InputRequest.created_at,
         or_(InputRequest.section_id.is_(None), Contribution.section_id == InputRequest.section_id),
-    )
+    ).correlate_except(Contribution)  # the request is the enclosing query's, however deep
 
 
 # Reads -------------------------------------------------------------------------------------

@@ -123,6 +123,10 @@ class Contribution(db.Model):
             return True
         return self.author_id == user.id or self.status.is_answered
 
+    def can_respond(self, user) -> bool:
+        """Staff and admins answer input that is still waiting for a response."""
+        return user.is_authenticated and user.is_staff and self.status.is_open
+
     def can_change(self, user) -> bool:
         """The author edits or withdraws until staff start reviewing it."""
         return (

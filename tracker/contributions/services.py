@@ -195,6 +195,7 @@ def respond(contribution: Contribution, proposal, *, outcome: ContributionStatus
         f"{outcome.label}: {contribution.title}", {"outcome": outcome.value, "reason": reason.strip()},
         proposal_id=proposal.id,
     )
+    db.session.flush()  # the notification links to the entry by its id
     db.session.add(Notification(
         user_id=contribution.author_id, proposal_id=proposal.id, activity_id=entry.id,
         message=f"Your input “{contribution.title}” was {outcome.label.lower()}"[:500],

@@ -19,6 +19,7 @@ from tracker.contributions.services import (
     submit_contribution,
     withdraw_contribution,
 )
+from tracker.contributions.input_requests import ask_for_input
 from tracker.extensions import db
 from tracker.priorities.models import SectorPriority
 from tracker.sections.queries import sections_of
@@ -131,6 +132,7 @@ def give_demo_input(proposal, position: int, people: dict, owner, still_open: bo
         contribution.created_at = utcnow() - timedelta(days=20 - index if still_open else 40 - index * 3)
         given.append((contribution, author))
     db.session.flush()
+    _ask(proposal, owner, people, sections, sectors, given, still_open)
     plan = OPEN_PLAN if still_open else ["answer"] * count
     answered = 0
     for (contribution, author), step in zip(given, plan, strict=True):
@@ -146,6 +148,34 @@ def give_demo_input(proposal, position: int, people: dict, owner, still_open: bo
             answered += 1
         db.session.flush()
     return len(given)
+
+
+def _ask(proposal, owner, people, sections, sectors, given, still_open: bool) -> None:
+    """Requests for input: one that the first two contributors answered; on the proposal still in
+    co-creation also one open to a whole sector and one overdue. Dates are set back as if the
+    requests had been made weeks ago."""
+    today = utcnow().date()
+    first, second = given[0][0], given[1][0]
+    answered = ask_for_input(
+        proposal, owner, message="Please tell us what evidence would strengthen the case.",
+        due_on=today + timedelta(days=14), today=today, experts=[given[0][1], given[1][1]],
+    )
+    db.session.flush()
+    answered.created_at = min(first.created_at, second.created_at) - timedelta(days=2)
+    if not still_open:
+        return
+    ask_for_input(
+        proposal, owner, message="How should the costs allow for hydrogen price changes?",
+        due_on=today + timedelta(days=7), today=today, sector=sectors["Clean tech"],
+        section=sections["costs"],
+    )
+    overdue = ask_for_input(
+        proposal, owner, message="Which risks to workers' safety should the register name?",
+        due_on=today, today=today, section=sections["risks"],
+        experts=[people["lucy.turner@example.org"], people["hannah.wright@example.org"]],
+    )
+    db.session.flush()
+    overdue.created_at, overdue.due_on = utcnow() - timedelta(days=15), today - timedelta(days=2)
 
 
 def _answer(contribution, proposal, actor, answer) -> None:

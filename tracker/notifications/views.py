@@ -9,6 +9,7 @@ from tracker.forms import ButtonForm
 from tracker.notifications.models import FollowReason
 from tracker.notifications.queries import notifications_of
 from tracker.notifications.services import follow, mark_all_read, unfollow
+from tracker.proposals.queries import visible_among
 from tracker.proposals.views import get_proposal
 
 bp = Blueprint("notifications", __name__)
@@ -21,7 +22,9 @@ def index():
     page = db.paginate(
         notifications_of(current_user), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
-    return render_template("notifications/index.html", page=page, title="Notifications")
+    viewable = visible_among(current_user, [note.proposal_id for note in page.items])
+    return render_template("notifications/index.html", page=page, viewable=viewable,
+                           title="Notifications")
 
 
 @bp.route("/notifications/read", methods=["POST"])

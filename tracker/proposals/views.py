@@ -12,6 +12,8 @@ from tracker.extensions import db
 from tracker.programmes.queries import programme_choices
 from tracker.proposals import services
 from tracker.proposals.forms import ProposalForm
+from tracker.contributions.queries import contribution_count
+from tracker.contributions.services import input_is_open
 from tracker.proposals.models import Proposal, ProposalStage
 from tracker.notifications.services import is_following
 from tracker.proposals.forms import StageForm
@@ -119,7 +121,9 @@ def _render_detail(proposal: Proposal, stage_form: StageForm, status: int = 200)
         "proposals/detail.html", proposal=proposal, sections=sections_of(proposal.id),
         can_move=can_move, moves=moves, stage_form=stage_form,
         form=stage_form if stage_form.errors else None,
-        following=is_following(current_user, proposal), title=proposal.title,
+        following=is_following(current_user, proposal), input_open=input_is_open(proposal),
+        contributions=contribution_count(proposal.id) if not current_user.is_expert else None,
+        title=proposal.title,
     ), status
 
 

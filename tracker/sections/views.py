@@ -39,10 +39,10 @@ def get_revision(section, number: int):
 def view(proposal_id: int, key: str):
     """A section's text, state, words against the limit, assignee and latest revision."""
     proposal, section = get_section(proposal_id, key)
-    return _render_view(proposal, section)
+    return render_contribution_page(proposal, section)
 
 
-def _render_view(proposal, section, refused: str | None = None, status: int = 200):
+def render_contribution_page(proposal, section, refused: str | None = None, status: int = 200):
     latest = revisions_by_number(section.id, [section.revision_number]).get(section.revision_number)
     return render_template(
         "sections/view.html", proposal=proposal, section=section, latest=latest,
@@ -52,7 +52,7 @@ def _render_view(proposal, section, refused: str | None = None, status: int = 20
 
 def _frozen(proposal, section):
     """The section page, saying why it cannot change (its proposal has been submitted)."""
-    return _render_view(
+    return render_contribution_page(
         proposal, section, status=403,
         refused=f"{section.title} cannot be changed: {proposal.title} is at "
                 f"{proposal.stage.label}, and a proposal's text is read-only from submission on.",

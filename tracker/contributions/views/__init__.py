@@ -6,7 +6,8 @@ from flask import Blueprint
 
 bp = Blueprint("contributions", __name__)
 
-from tracker.contributions.views import expert  # noqa: E402,F401  (routes register on import)
+# Each module adds its routes to `bp` when imported.
+from tracker.contributions.views import expert  # noqa: E402,F401
 from tracker.contributions.views import report  # noqa: E402,F401
 from tracker.contributions.views import respond  # noqa: E402,F401
 from tracker.contributions.views import triage  # noqa: E402,F401

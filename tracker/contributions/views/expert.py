@@ -141,10 +141,10 @@ def _closed(proposal):
 @signed_in
 def view(contribution_id: int):
     """One contribution: its words, suggested change word by word, status, response and files."""
-    return _render_view(get_contribution(contribution_id))
+    return render_contribution_page(get_contribution(contribution_id))
 
 
-def _render_view(contribution, refused: str | None = None, status: int = 200, *,
+def render_contribution_page(contribution, refused: str | None = None, status: int = 200, *,
                  respond_form: RespondForm | None = None, conflict: dict | None = None,
                  unsaved: RespondForm | None = None):
     """The contribution page. Staff also get the form to respond while the input waits for an
@@ -155,7 +155,7 @@ def _render_view(contribution, refused: str | None = None, status: int = 200, *,
         base = queries.revision_text(contribution.section_id, contribution.base_revision_number)
         pieces = compare_words(base, contribution.suggested_text)
     may_change = contribution.can_change(current_user) and input_is_open(contribution.proposal)
-    may_respond = current_user.is_staff and contribution.status.is_open
+    may_respond = contribution.can_respond(current_user)
     if may_respond and respond_form is None:
         respond_form = RespondForm(contribution, formdata=None).start()
     return render_template(
@@ -176,7 +176,7 @@ def _cannot_change(contribution):
                   "or withdrawn.")
     else:
         reason = "Input on this proposal has closed: your input can no longer be changed or withdrawn."
-    return _render_view(contribution, refused=reason, status=403)
+    return render_contribution_page(contribution, refused=reason, status=403)
 
 
 @bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from tracker.concurrency import EditConflict, check_version
 from tracker.contributions import queries, services
 from tracker.contributions.forms import RespondForm
 from tracker.contributions.views import bp
-from tracker.contributions.views.expert import _render_view, get_contribution
+from tracker.contributions.views.expert import render_contribution_page, get_contribution
 from tracker.extensions import db
 from tracker.sections.text import changed_words, compare_words
 
@@ -57,7 +57,7 @@ def _render_form(contribution, form: RespondForm, status: int):
     """The contribution page with staff's form as they filled it in, and, while they are merging,
     the changes they are merging."""
     conflict = _conflict(contribution, form.seen_section_revision()) if form.merging else None
-    return _render_view(contribution, status=status, respond_form=form, conflict=conflict)
+    return render_contribution_page(contribution, status=status, respond_form=form, conflict=conflict)
 
 
 def _conflict(contribution, revision_number: int) -> dict:
@@ -112,4 +112,4 @@ def _too_late(contribution, form: RespondForm):
     else:
         refused = (f"This input is {contribution.status.label.lower()}: it cannot be answered. "
                    "Your response has not been saved.")
-    return _render_view(contribution, refused=refused, status=409, unsaved=form)
+    return render_contribution_page(contribution, refused=refused, status=409, unsaved=form)

@@ -19,12 +19,6 @@ from tracker.sections.queries import sections_of
 from tracker.templating import LONDON, long_date
 
 
-@bp.app_template_global()
-def contribution_count(proposal_id: int) -> int:
-    """How many contributions a proposal has had (for its link from the proposal page)."""
-    return queries.contribution_count(proposal_id)
-
-
 @bp.route("/proposals/<int:proposal_id>/contributions")
 @signed_in
 def triage(proposal_id: int):

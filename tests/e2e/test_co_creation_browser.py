@@ -1,0 +1,394 @@
+"""In headless Chromium, on the demo data: an expert suggests a change to a section with a PDF
+attached, staff triage it and accept it into a new revision (and merge a suggestion whose
+section changed since), the expert sees the response, and the co-creation report and its CSV
+show it; staff answer input by keyboard alone and with JavaScript off. Every page on the way
+passes axe-core's WCAG 2.2 A and AA rules."""
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_accessibility import sign_in
+from tests.e2e.test_lifecycle_walk import Walk
+from tracker.demo.inputs import _pdf
+from tracker.demo.seed import seed_demo
+from tracker.extensions import db
+from tests.e2e.test_accessibility import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+PROPOSAL = "Hydrogen for Heavy Industry Demonstrator"
+EXPERT, OWNER, STAFF = "expert@example.org", "james.patel@example.org", "staff@example.org"
+SECTION, SECTION_KEY = "Market awareness", "market"
+TITLE = "Foundries are asking for this"
+ADDED = " Since then 14 foundries have written to ask when the first call opens."
+PDF_NAME, PDF_BYTES = "foundry-letters.pdf", _pdf("Letters from foundries")
+# The demo's suggested change to "Wider impacts", made before staff changed that section.
+CONFLICTED = "Report carbon in tonnes"
+LATER_EDIT = "Partners confirmed their commitments in writing."
+MERGED_END = " Both changes are kept."
+
+
+class CoCreationWalk(Walk):
+    """The walk, with axe run once per kind of page for each person: the same address shows
+    staff the respond form and its author not."""
+
+    def __init__(self, browser, base_url):
+        super().__init__(browser, base_url)
+        self.person: dict[int, str] = {}
+        self.by_person: dict[str, set[str]] = {}
+
+    def open_as(self, email, **context_options):
+        context = self.browser.new_context(**context_options)
+        self.contexts.append(context)
+        page = context.new_page()
+        sign_in(page, self.base_url, email)
+        assert page.url == f"{self.base_url}/", f"{email} could not sign in"
+        self.person[id(page)] = email
+        return page
+
+    def check(self, page):
+        self.checked = self.by_person.setdefault(self.person[id(page)], set())
+        super().check(page)
+
+    def pages_checked(self) -> int:
+        return sum(len(kinds) for kinds in self.by_person.values())
+
+
+def banner(page):
+    return page.locator(".govuk-notification-banner")
+
+
+def row_of(page, text: str):
+    """The one row of the contributions table that mentions `text`."""
+    row = page.locator("#contributions tbody tr").filter(has_text=text)
+    expect(row).to_have_count(1)
+    return row
+
+
+def summary_value(page, key: str):
+    return page.locator(".govuk-summary-list__row").filter(
+        has=page.locator("dt", has_text=key)).locator("dd")
+
+
+def filter_triage(walk, page, **chosen):
+    """Narrow the triage page with its own filter form (labels as shown)."""
+    for label, option in chosen.items():
+        page.get_by_label(label, exact=True).select_option(label=option)
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#matching")).to_contain_text("match these filters")
+    walk.check(page)
+
+
+def section_text(walk, page, proposal_url: str, key: str) -> str:
+    """The section's saved text exactly, from its edit box (staff only)."""
+    page.goto(f"{proposal_url}/sections/{key}/edit")
+    walk.check(page)
+    return page.get_by_label("Text", exact=True).input_value()
+
+
+def tab_to(page, condition: str, limit: int = 150) -> None:
+    """Press Tab until the focused element meets `condition` (a JS expression on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {condition}; }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {condition}")
+
+
+@pytest.fixture
+def walk(app, live_server, browser):
+    seed_demo(DEMO_PASSWORD)
+    db.session.commit()
+    walk = CoCreationWalk(browser, live_server)
+    yield walk
+    walk.close()
+
+
+def test_expert_input_is_answered_taken_in_and_reported(walk, live_server):
+    proposal_url, contribution_url = expert_suggests_a_change(walk, live_server)
+    staff = walk.open_as(OWNER)
+    revision = staff_accept_it(walk, staff, proposal_url, contribution_url)
+    staff_merge_a_suggestion_whose_section_changed(walk, staff, proposal_url)
+    expert_sees_the_response(walk, live_server, contribution_url, revision)
+    the_report_shows_it(walk, staff, proposal_url, revision)
+    staff_respond_by_keyboard(walk, proposal_url)
+    staff_respond_without_javascript(walk, proposal_url)
+
+    assert not walk.failures, "axe-core violations:\n" + "\n".join(walk.failures)
+    assert walk.pages_checked() >= 14, walk.by_person
+
+
+def expert_suggests_a_change(walk, live_server) -> tuple[str, str]:
+    expert = walk.open_as(EXPERT)
+    walk.check(expert)
+    expert.get_by_role("link", name=PROPOSAL).click()
+    expect(expert.locator("h1")).to_have_text(PROPOSAL)
+    proposal_url = expert.url
+    walk.check(expert)
+
+    # The section as it stands, then the form, started from that section's text.
+    expert.get_by_role("link", name=SECTION, exact=True).click()
+    expect(expert.locator("h1")).to_have_text(SECTION)
+    walk.check(expert)
+    shown = " ".join(expert.locator(".tracker-prose").inner_text().split())
+    expert.goto(proposal_url)
+    expert.get_by_role("link", name="Give input", exact=True).click()
+    expect(expert.locator("h1")).to_have_text("Give input on this proposal")
+    walk.check(expert)
+    details = expert.locator(".govuk-details")
+    details.get_by_text("Suggest a change to a section's text").click()
+    details.get_by_role("link", name=SECTION, exact=True).click()
+    assert f"kind=suggested_change&section={SECTION_KEY}" in expert.url
+    expect(expert.get_by_label("Suggested change", exact=True)).to_be_checked()
+    expect(expert.get_by_label("Section (optional)")).to_have_value(SECTION_KEY)
+    box = expert.get_by_label("Suggested text for the section")
+    original = box.input_value()
+    assert " ".join(original.split()) == shown
+    walk.check(expert)
+
+    # Edit the text in place: to the end of the box, then type.
+    box.focus()
+    expert.keyboard.press("Control+End")
+    expert.keyboard.type(ADDED)
+    assert box.input_value() == original + ADDED
+    expert.get_by_label("Sector or theme").select_option(label="Clean tech")
+    expert.get_by_label("Title").fill(TITLE)
+    expert.get_by_label("Your input").fill("Letters from **14 foundries** show the demand is still growing.")
+    expert.get_by_label("Attachments (optional)").set_input_files(
+        files=[{"name": PDF_NAME, "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
+    expert.get_by_role("button", name="Send your input").click()
+
+    expect(expert.locator("h1")).to_have_text(TITLE)
+    expect(banner(expert)).to_contain_text(f"Thank you: your input “{TITLE}” has been sent to the team")
+    expect(summary_value(expert, "Status")).to_have_text("Submitted")
+    expect(expert.locator(".tracker-comparison ins")).to_contain_text(ADDED.strip().split()[0])
+    attachment = expert.get_by_role("link", name=PDF_NAME)
+    expect(attachment).to_be_visible()
+    expect(expert.locator("main")).to_contain_text(f"{PDF_NAME} (PDF, 1 KB)")
+    walk.check(expert)
+    with expert.expect_download() as downloading:
+        attachment.click()
+    download = downloading.value
+    assert download.suggested_filename == PDF_NAME
+    with open(download.path(), "rb") as saved:
+        assert saved.read() == PDF_BYTES
+    return proposal_url, expert.url
+
+
+def staff_accept_it(walk, staff, proposal_url: str, contribution_url: str) -> str:
+    """Staff mark the new input under review from the triage page, then accept it; the
+    suggested text becomes the section's next revision. Returns the revision link's text."""
+    staff.goto(proposal_url)
+    walk.check(staff)
+    staff.get_by_role("link", name="Contributions (").click()
+    expect(staff.locator("h1")).to_have_text("Contributions")
+    walk.check(staff)
+    filter_triage(walk, staff, Status="Submitted", Order="Newest first")
+    row = row_of(staff, TITLE)
+    expect(row).to_contain_text("Suggested change")
+    expect(row).to_contain_text(SECTION)
+    row.get_by_label(f"Select {TITLE}").check()
+    staff.get_by_role("button", name="Mark selected as under review").click()
+    expect(banner(staff)).to_contain_text("1 contribution marked as under review")
+    expect(staff.get_by_label("Status", exact=True)).to_have_value("submitted")  # filters kept
+    expect(staff.locator("#contributions")).not_to_contain_text(TITLE)
+
+    filter_triage(walk, staff, Status="Under review")
+    row = row_of(staff, TITLE)
+    expect(row.locator(".govuk-tag")).to_have_text("Under review")
+    row.get_by_role("link", name=TITLE).click()
+    expect(staff.locator("h1")).to_have_text(TITLE)
+    assert staff.url.split("?")[0] == contribution_url
+    expect(staff.get_by_role("heading", name="Respond to this input")).to_be_visible()
+    walk.check(staff)
+
+    staff.get_by_label("Accepted", exact=True).check()
+    staff.get_by_role("button", name="Save response").click()
+    expect(banner(staff)).to_contain_text("Response saved: Accepted")
+    expect(staff.locator("h1")).to_have_text("Contributions")  # back to the filtered list
+    staff.goto(contribution_url)
+    expect(summary_value(staff, "Status")).to_have_text("Accepted")
+    expect(staff.get_by_role("heading", name="Respond to this input")).to_have_count(0)
+    link = summary_value(staff, "Changed").get_by_role("link")
+    expect(link).to_have_text(f"Revision 2 of {SECTION}")  # the demo saved revision 1
+    revision = link.inner_text()
+    walk.check(staff)
+
+    link.click()
+    expect(staff.locator(".tracker-comparison ins")).to_contain_text(ADDED.strip().split()[0])
+    walk.check(staff)
+    staff.goto(f"{proposal_url}/sections/{SECTION_KEY}")
+    expect(staff.locator(".tracker-prose")).to_contain_text(ADDED.strip())
+    expect(summary_value(staff, "Latest revision")).to_contain_text("Revision 2, saved by James Patel")
+    return revision
+
+
+def staff_merge_a_suggestion_whose_section_changed(walk, staff, proposal_url: str) -> None:
+    before = section_text(walk, staff, proposal_url, "wider_impacts")
+    assert before.endswith(LATER_EDIT)
+    staff.goto(proposal_url)
+    staff.get_by_role("link", name="Contributions (").click()
+    filter_triage(walk, staff, Status="Under review", Kind="Suggested change")
+    row = row_of(staff, "Wider impacts")
+    expect(row).to_contain_text(CONFLICTED)
+    row.get_by_role("link", name=CONFLICTED).click()
+    expect(staff.locator("h1")).to_have_text(CONFLICTED)
+    walk.check(staff)
+
+    staff.get_by_label("Accepted", exact=True).check()
+    staff.get_by_role("button", name="Save response").click()
+
+    # Nothing saved: both changes, each against the text the suggestion started from.
+    summary = staff.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The section has changed since this suggestion was made")
+    expect(staff).to_have_title(f"Error: {CONFLICTED}", timeout=0) if False else None
+    assert staff.title().startswith(f"Error: {CONFLICTED}")
+    since = staff.get_by_role("heading", name="What changed in the section since")
+    suggested = staff.get_by_role("heading", name="What the expert suggested")
+    expect(since).to_be_visible()
+    expect(suggested).to_be_visible()
+    comparisons = staff.locator(".tracker-comparison")
+    expect(comparisons).to_have_count(2)
+    expect(comparisons.nth(0).locator("ins")).to_contain_text("Partners confirmed")
+    expect(comparisons.nth(1).locator("ins")).to_contain_text("Each project will report")
+    expect(staff.get_by_label("Accepted", exact=True)).to_be_checked()  # the choice is kept
+    walk.check(staff)
+
+    box = staff.get_by_label("The text to save")
+    suggestion = box.input_value()
+    assert "Each project will report" in suggestion and LATER_EDIT not in suggestion
+    merged = f"{suggestion} {LATER_EDIT}{MERGED_END}"
+    box.focus()
+    staff.keyboard.press("Control+End")
+    staff.keyboard.type(f" {LATER_EDIT}{MERGED_END}")
+    assert box.input_value() == merged
+    staff.get_by_role("button", name="Save response").click()
+    expect(banner(staff)).to_contain_text("Response saved: Accepted")
+
+    assert section_text(walk, staff, proposal_url, "wider_impacts") == merged
+
+
+def expert_sees_the_response(walk, live_server, contribution_url: str, revision: str) -> None:
+    expert = walk.open_as(EXPERT)
+    expert.get_by_role("link", name="See the input you have given and the team's responses").click()
+    expect(expert.locator("h1")).to_have_text("Your input")
+    row = expert.locator("table").last.locator("tbody tr").filter(has_text=TITLE)
+    expect(row).to_have_count(1)
+    expect(row.locator(".govuk-tag")).to_have_text("Accepted")
+    expect(row.locator("td").last).to_contain_text("Accepted")
+    expect(row.get_by_role("link", name=revision)).to_be_visible()
+    walk.check(expert)
+
+    row.get_by_role("link", name=TITLE).click()
+    assert expert.url == contribution_url
+    expect(expert.get_by_role("heading", name="The team's response")).to_be_visible()
+    expect(summary_value(expert, "Outcome")).to_have_text("Accepted")
+    expect(summary_value(expert, "Changed").get_by_role("link")).to_have_text(revision)
+    expect(expert.get_by_role("button", name="Withdraw your input")).to_have_count(0)
+    walk.check(expert)
+
+    expert.goto(f"{live_server}/notifications")
+    expect(expert.locator("main")).to_contain_text(f"Your input “{TITLE}” was accepted")
+    walk.check(expert)
+
+
+def the_report_shows_it(walk, staff, proposal_url: str, revision: str) -> None:
+    staff.goto(proposal_url)
+    staff.get_by_role("link", name="Co-creation report").click()
+    expect(staff.locator("h1")).to_have_text("Co-creation report")
+    walk.check(staff)
+    row = row_of(staff, TITLE)
+    cells = row.locator("td")
+    expect(cells.nth(4)).to_have_text("Accepted")  # status
+    expect(cells.nth(5)).to_have_text("Accepted")  # response
+    expect(cells.nth(7).get_by_role("link")).to_have_text(revision)
+    accepted = staff.locator("#responses tbody tr").filter(
+        has=staff.locator("th", has_text="Accepted")).filter(has_not_text="Partly")
+    shown_accepted = int(accepted.locator("td").first.inner_text())
+    assert shown_accepted > 0
+
+    with staff.expect_download() as downloading:
+        staff.get_by_role("link", name="Download the report as a spreadsheet (CSV)").click()
+    download = downloading.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8", newline="") as saved:
+        rows = list(csv.DictReader(io.StringIO(saved.read())))
+    ours = [row for row in rows if row["Title"] == TITLE]
+    assert len(ours) == 1, rows
+    assert ours[0]["Status"] == ours[0]["Response"] == "Accepted"
+    assert ours[0]["Section"] == SECTION and ours[0]["Kind"] == "Suggested change"
+    assert ours[0]["Revision number"] == "2"
+    assert ours[0]["Sector or theme"] == "Clean tech"
+    merged = [row for row in rows if row["Title"] == CONFLICTED]
+    assert merged and merged[0]["Status"] == "Accepted" and merged[0]["Revision number"]
+    assert sum(row["Status"] == "Accepted" for row in rows) == shown_accepted
+
+
+def staff_respond_by_keyboard(walk, proposal_url: str) -> None:
+    """Another member of staff answers input with the keyboard alone: the radios, the reason
+    and the button are reached by Tab, chosen by arrow keys, sent with Enter."""
+    staff = walk.open_as(STAFF)
+    staff.goto(proposal_url)
+    staff.get_by_role("link", name="Contributions (").click()
+    filter_triage(walk, staff, Status="Submitted", Kind="Comment")
+    link = staff.locator("#contributions tbody tr").first.get_by_role("link")
+    title = link.inner_text()
+    link.click()
+    expect(staff.locator("h1")).to_have_text(title)
+    walk.check(staff)
+
+    # Declined without a reason: refused, with the error in place.
+    tab_to(staff, "el.name === 'outcome'")
+    staff.keyboard.press("ArrowDown")  # Partly accepted
+    staff.keyboard.press("ArrowDown")  # Declined
+    assert staff.evaluate("document.activeElement.value") == "declined"
+    tab_to(staff, "el.textContent.trim() === 'Save response'")
+    staff.keyboard.press("Enter")
+    expect(staff.locator(".govuk-error-summary")).to_contain_text("Give a reason when input is declined")
+    expect(staff.locator("#reason-error")).to_contain_text("Give a reason when input is declined")
+    walk.check(staff)
+
+    # Then Noted, with a reason typed: saved.
+    tab_to(staff, "el.name === 'outcome'")
+    assert staff.evaluate("document.activeElement.value") == "declined"  # the choice was kept
+    staff.keyboard.press("ArrowDown")
+    assert staff.evaluate("document.activeElement.checked && document.activeElement.value") == "noted"
+    tab_to(staff, "el.name === 'reason'")
+    staff.keyboard.type("Noted for the delivery plan.")
+    tab_to(staff, "el.textContent.trim() === 'Save response'")
+    staff.keyboard.press("Enter")
+    expect(banner(staff)).to_contain_text("Response saved: Noted")
+    staff.get_by_role("link", name=title).click()
+    expect(summary_value(staff, "Outcome")).to_have_text("Noted")
+    expect(summary_value(staff, "Reason")).to_have_text("Noted for the delivery plan.")
+
+
+def staff_respond_without_javascript(walk, proposal_url: str) -> None:
+    """With JavaScript off, staff still filter, mark input under review and answer it."""
+    staff = walk.open_as(STAFF, java_script_enabled=False)
+    staff.goto(proposal_url)
+    staff.get_by_role("link", name="Contributions (").click()
+    staff.get_by_label("Status", exact=True).select_option(label="Submitted")
+    staff.get_by_role("button", name="Filter").click()
+    expect(staff.locator("#matching")).to_contain_text("match these filters")
+    first = staff.locator("#contributions tbody tr").first
+    title = first.get_by_role("link").inner_text()
+    first.get_by_label(f"Select {title}").check()
+    staff.get_by_role("button", name="Mark selected as under review").click()
+    expect(banner(staff)).to_contain_text("1 contribution marked as under review")
+
+    staff.get_by_label("Status", exact=True).select_option(label="Under review")
+    staff.get_by_role("button", name="Filter").click()
+    row = row_of(staff, title)
+    row.get_by_role("link", name=title).click()
+    expect(summary_value(staff, "Status")).to_have_text("Under review")
+    staff.get_by_label("Noted", exact=True).check()
+    staff.get_by_role("button", name="Save response").click()
+    expect(banner(staff)).to_contain_text("Response saved: Noted")
+    staff.get_by_role("link", name=title).click()
+    expect(summary_value(staff, "Status")).to_have_text("Noted")
+    expect(summary_value(staff, "Reason")).to_have_text("No reason given")
