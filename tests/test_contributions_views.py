@@ -319,3 +319,21 @@ def test_my_contributions_shows_the_response_and_only_mine(expert_client, world)
     page = text(soup(expert_client.get("/me/contributions")))
     assert "Mine" in page and "Declined: Out of scope" in page
     assert "Someone else's" not in page
+
+
+def test_a_section_page_offers_experts_a_suggested_change_while_input_is_open(world, client_as):
+    """The section page's "Suggest a change" starts the form from that section; staff, and
+    experts after the close date, are not offered it."""
+    proposal = world["proposal"]
+    expert, staff = client_as(Role.EXPERT), client_as(Role.STAFF)
+    section_url = f"/proposals/{proposal.id}/sections/risks"
+
+    [link] = soup(expert.get(section_url)).find_all("a", string="Suggest a change to Risks")
+    assert link["href"] == f"{new_url(world)}?kind=suggested_change&section=risks"
+    started = expert.get(link["href"])
+    assert text(soup(started).select_one("textarea#suggested_text")) == "Supply chains may slip."
+    assert "Suggest a change" not in text(soup(staff.get(section_url)).main)
+
+    proposal.input_closes_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    assert "Suggest a change" not in text(soup(expert.get(section_url)).main)

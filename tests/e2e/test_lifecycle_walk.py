@@ -3,6 +3,7 @@ co-creation, board endorsement, submission and assessment to funded; every page 
 passes axe-core's WCAG 2.2 A and AA rules."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -36,7 +37,7 @@ class Walk:
 
     def check(self, page):
         """Run axe once per kind of page (ids in the path replaced), and after every error."""
-        kind = re.sub(r"/\d+", "/<id>", page.url.split("?")[0])
+        kind = re.sub(r"/\d+", "/<id>", urlsplit(page.url).path)
         if page.locator(".govuk-error-summary").count():
             kind += " (with errors)"
         if kind in self.checked:

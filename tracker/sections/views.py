@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tracker.auth.access import signed_in, staff_only
 from tracker.concurrency import EditConflict, conflicting_fields
+from tracker.contributions.services import input_is_open
 from tracker.extensions import db
 from tracker.proposals.views import get_proposal
 from tracker.sections.forms import CompareForm, RestoreForm, SectionForm
@@ -39,20 +40,21 @@ def get_revision(section, number: int):
 def view(proposal_id: int, key: str):
     """A section's text, state, words against the limit, assignee and latest revision."""
     proposal, section = get_section(proposal_id, key)
-    return render_contribution_page(proposal, section)
+    return _render_view(proposal, section)
 
 
-def render_contribution_page(proposal, section, refused: str | None = None, status: int = 200):
+def _render_view(proposal, section, refused: str | None = None, status: int = 200):
     latest = revisions_by_number(section.id, [section.revision_number]).get(section.revision_number)
     return render_template(
         "sections/view.html", proposal=proposal, section=section, latest=latest,
-        refused=refused, title=section.title,
+        refused=refused, may_suggest=current_user.is_expert and input_is_open(proposal),
+        title=section.title,
     ), status
 
 
 def _frozen(proposal, section):
     """The section page, saying why it cannot change (its proposal has been submitted)."""
-    return render_contribution_page(
+    return _render_view(
         proposal, section, status=403,
         refused=f"{section.title} cannot be changed: {proposal.title} is at "
                 f"{proposal.stage.label}, and a proposal's text is read-only from submission on.",
