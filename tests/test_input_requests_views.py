@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.pages import activities, error_summary, inline_error, soup, summary_errors, text
 from tests.test_input_requests import register
-from tests.test_query_counts import _get_counting
+from tests.test_query_counts import assert_one_row_costs_what_thirty_cost
 from tests.test_sections import section_of
 from tracker.auth.models import Role
 from tracker.contributions import input_requests, services
@@ -356,15 +356,7 @@ def test_my_contributions_lists_the_requests_to_me_still_to_answer_first(client_
 
 
 def _counted(client, path, count_queries, make_row, app):
-    names = [f"Listed {n:02}" for n in range(1, 31)]
-    make_row(names[0])
-    one_row, shown = _get_counting(client, path, count_queries, names)
-    assert shown == 1
-    for name in names[1:]:
-        make_row(name)
-    thirty_rows, shown = _get_counting(client, path, count_queries, names)
-    assert shown == min(30, app.config["PAGE_SIZE"])
-    assert thirty_rows == one_row
+    assert_one_row_costs_what_thirty_cost(client, path, count_queries, make_row, app.config["PAGE_SIZE"])
 
 
 def test_the_requests_page_does_not_query_per_request(app, staff_client, count_queries, world):

@@ -8,7 +8,7 @@ from itertools import cycle
 import pytest
 
 from tests import factories
-from tests.test_query_counts import _get_counting
+from tests.test_query_counts import assert_one_row_costs_what_thirty_cost
 from tests.test_sections import section_of
 from tracker.auth.models import Role
 from tracker.contributions import services
@@ -45,19 +45,10 @@ def test_triage_does_not_query_per_row(app, client_as, count_queries, role):
         stage=ProposalStage.CO_CREATION, input_closes_on=date.today() + timedelta(days=7)
     )
     url = f"/proposals/{proposal.id}/contributions"
-    names = [f"Listed {n:02}" for n in range(1, 31)]
     sections, statuses = cycle(SECTION_KEYS), cycle(ContributionStatus)
 
     def add(name):
         author = client.user if role is Role.EXPERT else _expert(name)
         _give(proposal, author, name, next(sections), next(statuses))
 
-    add(names[0])
-    one_row, shown = _get_counting(client, url, count_queries, names)
-    assert shown == 1
-
-    for name in names[1:]:
-        add(name)
-    thirty_rows, shown = _get_counting(client, url, count_queries, names)
-    assert shown == min(30, app.config["PAGE_SIZE"])
-    assert thirty_rows == one_row
+    assert_one_row_costs_what_thirty_cost(client, url, count_queries, add, app.config["PAGE_SIZE"])
