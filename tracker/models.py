@@ -18,7 +18,9 @@ from tracker.contributions.models import (
     InputRequest,
 )
 from tracker.notifications.models import Follow, Notification
-from tracker.priorities.models import SectorPriority
+from tracker.portfolio.models import ProgrammeTarget
+from tracker.prioritisation.models import Criterion, CriterionScore, proposal_dependency
+from tracker.priorities.models import PriorityStance, SectorPriority
 from tracker.sections.models import Section, SectionRevision, SectionTemplate
 from tracker.auth.models import Invitation, User
 from tracker.organisations.models import Organisation
@@ -45,6 +47,11 @@ __all__ = [
     "SectionRevision",
     "SectionTemplate",
     "SectorPriority",
+    "PriorityStance",
+    "ProgrammeTarget",
+    "Criterion",
+    "CriterionScore",
+    "proposal_dependency",
     "SubmittedSection",
     "SubmittedVersion",
     "Invitation",

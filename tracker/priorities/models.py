@@ -1,4 +1,4 @@
-"""A proposal's ranked sector priorities."""
+"""A proposal's ranked sector priorities, and experts endorsing or challenging them."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -6,8 +6,9 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.enums import LabelledEnum
 from tracker.extensions import db
-from tracker.sqltypes import UTCDateTime
+from tracker.sqltypes import UTCDateTime, enum_column
 from tracker.timeutil import utcnow
 
 
@@ -24,12 +25,59 @@ class SectorPriority(db.Model):
     rank: Mapped[int] = mapped_column()
     share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     rationale: Mapped[str] = mapped_column(Text, default="")
+    # The priority recommendation (a contribution) it was taken from, if any.
+    contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contribution.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     sector = relationship("Sector", lazy="raise")
+    contribution = relationship("Contribution", lazy="raise")
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("proposal_id", "sector_id", name="uq_sector_priority_proposal_sector"),
         CheckConstraint("share >= 0 AND share <= 100", name="share_percent"),
         CheckConstraint("rank >= 1", name="rank_positive"),
+    )
+
+
+class StanceKind(LabelledEnum):
+    """What an expert says about a priority."""
+
+    ENDORSE = ("endorse", "Endorse")
+    CHALLENGE = ("challenge", "Challenge")
+
+    @property
+    def tag_colour(self) -> str:
+        """The GOV.UK tag colour; the label always shows too."""
+        return "green" if self is StanceKind.ENDORSE else "orange"
+
+
+class PriorityStance(db.Model):
+    """One expert's endorsement or challenge of one priority (one each, changeable), with a
+    comment; staff may answer a challenge."""
+
+    __tablename__ = "priority_stance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("sector_priority.id", ondelete="CASCADE"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StanceKind] = enum_column(StanceKind)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    expert = relationship("User", foreign_keys=[expert_id], lazy="raise")
+    replied_by = relationship("User", foreign_keys=[replied_by_id], lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("priority_id", "expert_id", name="uq_priority_stance_priority_expert"),
     )

@@ -1,0 +1,1 @@
+"""Regional prioritisation: weighted criteria, scores by staff and board members, the ranking."""
