@@ -392,7 +392,8 @@ def test_retire_and_reinstate(admin_client):
 
     assert "Digital has been retired" in retired.get_data(as_text=True)
     assert table_column(retired, 2) == ["Retired"]
-    assert table_column(retired, 3) == ["Change Digital Reinstate Digital"]
+    # Nothing uses Digital, so it may also be deleted (tests/test_priorities_sector_delete.py).
+    assert table_column(retired, 3) == ["Change Digital Reinstate Digital Delete Digital"]
     db.session.expire_all()
     assert db.session.get(Sector, sector.id).is_retired
     [entry] = activities("sector.retired")
@@ -403,7 +404,7 @@ def test_retire_and_reinstate(admin_client):
 
     assert "Digital has been reinstated" in reinstated.get_data(as_text=True)
     assert table_column(reinstated, 2) == ["In use"]
-    assert table_column(reinstated, 3) == ["Change Digital Retire Digital"]
+    assert table_column(reinstated, 3) == ["Change Digital Retire Digital Delete Digital"]
     db.session.expire_all()
     assert not db.session.get(Sector, sector.id).is_retired
     assert len(activities("sector.reinstated")) == 1
@@ -434,13 +435,14 @@ def test_sectors_filter_by_kind_and_list_retired_last(admin_client):
     "method,path,status",
     [
         ("DELETE", "/admin/sectors/{id}", 404),
-        ("POST", "/admin/sectors/{id}/delete", 404),
+        ("DELETE", "/admin/sectors/{id}/delete", 405),
         ("DELETE", "/admin/sectors/{id}/edit", 405),
         ("DELETE", "/admin/sectors/{id}/retire", 405),
     ],
 )
 def test_sectors_cannot_be_deleted(admin_client, method, path, status):
-    """Nothing in the catalogue is ever deleted: there is no route that would do it."""
+    """No HTTP DELETE removes a sector: only POST .../delete does, and only when nothing uses it
+    (tests/test_priorities_sector_delete.py)."""
     sector = factories.make_sector("Digital")
 
     response = admin_client.open(path.format(id=sector.id), method=method)

@@ -38,6 +38,8 @@ ROWS = {
     ("admin.sector_edit", "POST"): ADMIN_PAGE,
     ("admin.sector_retire", "POST"): row(302, 302, 403, 403, 403),
     ("admin.sector_reinstate", "POST"): row(302, 302, 403, 403, 403),
+    # The shared sector is in use (contributions and priorities name it), so deleting it is refused.
+    ("admin.sector_delete", "POST"): row(302, 409, 403, 403, 403),
     ("programmes.index", "GET"): SIGNED_IN_PAGE,
     ("programmes.detail", "GET"): SIGNED_IN_PAGE,
     ("programmes.new", "GET"): STAFF_PAGE,

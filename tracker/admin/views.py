@@ -246,16 +246,22 @@ def organisation_edit(organisation_id: int):
 @bp.route("/sectors")
 @admin_only
 def sectors():
-    """The catalogue of sectors and themes, retired ones marked."""
+    """The catalogue of sectors and themes, retired ones marked; unused ones may be deleted."""
+    return _render_sectors()
+
+
+def _render_sectors(refused: str | None = None, status: int = 200):
+    """One page of the catalogue, with which entries anything uses (one query) and a refusal."""
     kind = request.args.get("kind", "")
     query = select(Sector).order_by(Sector.is_retired, Sector.kind, Sector.name)
     if kind in {k.value for k in SectorKind}:
         query = query.where(Sector.kind == SectorKind(kind))
     page = db.paginate(query, per_page=_page_size(), error_out=False)
+    used = sector_services.used_sector_ids([sector.id for sector in page.items])
     return render_template(
         "admin/sectors.html", page=page, kinds=list(SectorKind), kind=kind, button=ButtonForm(),
-        title="Sectors and themes",
-    )
+        used=used, refused=refused, title="Sectors and themes",
+    ), status
 
 
 @bp.route("/sectors/new", methods=["GET", "POST"])
@@ -304,6 +310,25 @@ def sector_retire(sector_id: int):
 def sector_reinstate(sector_id: int):
     """Offer a retired sector or theme again."""
     return _sector_retired(sector_id, False, "{name} has been reinstated")
+
+
+@bp.route("/sectors/<int:sector_id>/delete", methods=["POST"])
+@admin_only
+def sector_delete(sector_id: int):
+    """Delete a sector or theme nothing uses (added by mistake); a used one is refused with 409
+    and what uses it, and can be retired instead."""
+    sector = db.get_or_404(Sector, sector_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    name = sector.name
+    try:
+        sector_services.delete_sector(sector, current_user)
+    except sector_services.SectorInUse as refused:
+        db.session.rollback()
+        return _render_sectors(str(refused), 409)
+    db.session.commit()
+    flash(f"{name} has been deleted", "success")
+    return redirect(url_for("admin.sectors"))
 
 
 def _sector_retired(sector_id: int, retired: bool, message: str):

@@ -81,3 +81,13 @@ class PriorityStance(db.Model):
     __table_args__ = (
         UniqueConstraint("priority_id", "expert_id", name="uq_priority_stance_priority_expert"),
     )
+
+    def can_answer(self, user) -> bool:
+        """Staff and admins answer a challenge (an endorsement needs no answer)."""
+        return user.is_authenticated and user.is_staff and self.kind is StanceKind.CHALLENGE
+
+    @property
+    def reply_is_to_earlier_stance(self) -> bool:
+        """The expert changed their stance after staff replied: the reply answers what they
+        said before (replying sets both times to the same instant)."""
+        return self.replied_at is not None and self.updated_at > self.replied_at
