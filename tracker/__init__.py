@@ -71,7 +71,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.contributions.views import bp as contributions_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
+    from tracker.portfolio.views import bp as portfolio_bp
     from tracker.priorities.views import bp as priorities_bp
+    from tracker.prioritisation.views import bp as prioritisation_bp
     from tracker.profile.views import bp as profile_bp
     from tracker.programmes.views import bp as programmes_bp
     from tracker.proposals.views import bp as proposals_bp
@@ -82,6 +84,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(profile_bp, url_prefix="/profile")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(programmes_bp, url_prefix="/programmes")
+    app.register_blueprint(prioritisation_bp, url_prefix="/programmes")
+    app.register_blueprint(portfolio_bp, url_prefix="/programmes")  # /<id>/portfolio, /<id>/targets
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     # Parts of a proposal, under its URL: /proposals/<id>/sections/..., /board, /assessment.
     app.register_blueprint(sections_bp, url_prefix="/proposals")

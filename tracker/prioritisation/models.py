@@ -6,10 +6,13 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
+from tracker.proposals.models import ProposalStage
 from tracker.sqltypes import UTCDateTime
 from tracker.timeutil import utcnow
 
 MAX_SCORE = 10
+# Proposals that can be scored (and are ranked): every stage but draft and withdrawn.
+SCORABLE_STAGES = frozenset(ProposalStage) - {ProposalStage.DRAFT, ProposalStage.WITHDRAWN}
 
 
 class Criterion(db.Model):
@@ -29,6 +32,11 @@ class Criterion(db.Model):
         UniqueConstraint("programme_id", "name", name="uq_criterion_programme_name"),
         CheckConstraint("weight >= 0 AND weight <= 100", name="weight_percent"),
     )
+
+    @staticmethod
+    def can_edit(user) -> bool:
+        """Staff and admins set a programme's criteria; board members read them."""
+        return user.is_authenticated and user.is_staff
 
 
 class CriterionScore(db.Model):
@@ -58,6 +66,13 @@ class CriterionScore(db.Model):
         CheckConstraint(f"score >= 0 AND score <= {MAX_SCORE}", name="score_range"),
     )
 
+    @staticmethod
+    def can_score(user, proposal) -> bool:
+        """Staff and board members (not experts) score proposals that are neither drafts nor
+        withdrawn."""
+        return (user.is_authenticated and (user.is_staff or user.is_board)
+                and proposal.stage in SCORABLE_STAGES)
+
 
 # A proposal that depends on another: if that one fails Innovate UK's threshold, this one is
 # ineligible (as the real programme ruled).
@@ -68,3 +83,8 @@ proposal_dependency = Table(
     Column("depends_on_id", ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True, index=True),
     CheckConstraint("proposal_id <> depends_on_id", name="not_itself"),
 )
+
+
+def can_set_dependencies(user) -> bool:
+    """Staff and admins say which proposals a proposal depends on."""
+    return user.is_authenticated and user.is_staff

@@ -17,7 +17,14 @@ from tracker.contributions.services import input_is_open
 from tracker.proposals.models import Proposal, ProposalStage
 from tracker.notifications.services import is_following
 from tracker.proposals.forms import StageForm
-from tracker.proposals.queries import visible_proposals
+from tracker.proposals.queries import (
+    UNALLOCATED,
+    partly_unallocated,
+    sector_choices,
+    serving_sector,
+    stages_named,
+    visible_proposals,
+)
 from tracker.proposals.stages import (
     MOVE_HINTS,
     MOVE_LABELS,
@@ -64,11 +71,17 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/")
 @signed_in
 def index():
-    """The proposals the reader may see, filtered by programme, stage, owner or title."""
+    """The proposals the reader may see, filtered by programme, sector or theme, stages, owner
+    or title."""
+    stages, _ = stages_named(request.args.getlist("stage"))
+    sector = request.args.get("sector", "")
     filters = {
         "programme": _int_arg("programme"),
         "owner": _int_arg("owner"),
-        "stage": request.args.get("stage", ""),
+        # One value for the stage select, several joined by commas (the portfolio's links).
+        "stage": ",".join(stage.value for stage in stages),
+        "stages": stages,
+        "sector": int(sector) if sector.isdigit() else (UNALLOCATED if sector == UNALLOCATED else None),
         "q": request.args.get("q", "").strip(),
     }
     query = visible_proposals(current_user).options(
@@ -79,10 +92,12 @@ def index():
         query = query.where(Proposal.programme_id == filters["programme"])
     if filters["owner"]:
         query = query.where(Proposal.owner_id == filters["owner"])
-    if filters["stage"] in {stage.value for stage in ProposalStage}:
-        query = query.where(Proposal.stage == ProposalStage(filters["stage"]))
-    else:
-        filters["stage"] = ""
+    if stages:
+        query = query.where(Proposal.stage.in_(stages))
+    if filters["sector"] == UNALLOCATED:
+        query = query.where(partly_unallocated())
+    elif filters["sector"]:
+        query = query.where(serving_sector(filters["sector"]))
     if filters["q"]:
         # autoescape: a typed % or _ is looked for as itself, not as a wildcard.
         query = query.where(
@@ -95,7 +110,8 @@ def index():
     ).all()
     return render_template(
         "proposals/index.html", page=page, filters=filters, stages=list(ProposalStage),
-        programmes=programme_choices(), owners=owners, title="Proposals",
+        programmes=programme_choices(), owners=owners, sectors=sector_choices(),
+        unallocated=UNALLOCATED, title="Proposals",
     )
 
 
