@@ -193,3 +193,30 @@ def test_demo_requests_for_input_show_every_status():
     assert {row.status for row in rows} == set(InputRequestStatus)
     by_sector = [row for row in rows if row.sector_name == "Clean tech"]
     assert by_sector and by_sector[0].recipients >= 3
+
+
+def test_demo_portfolio_and_regional_prioritisation(client_as):
+    """Targets adding to 100%, the five weighted criteria, scores from five people on every
+    scorable proposal, and the hydrogen bid flagged: it depends on a testbed below 70%."""
+    from tracker.portfolio.models import ProgrammeTarget
+    from tracker.prioritisation.models import Criterion, CriterionScore
+    from tracker.prioritisation.queries import criteria_of, dependencies_of, ranking
+
+    seed_demo(STRONG)
+    db.session.commit()
+    programme = db.session.scalar(select(Programme))
+    assert db.session.scalar(select(func.sum(ProgrammeTarget.share))) == 100
+    assert db.session.scalar(select(func.sum(Criterion.weight))) == 100
+    scorers = dict(db.session.execute(
+        select(CriterionScore.proposal_id, func.count(CriterionScore.scorer_id.distinct()))
+        .group_by(CriterionScore.proposal_id)
+    ).all())
+    assert len(scorers) == 6 and set(scorers.values()) == {5}
+    ranked = ranking(programme.id, criteria_of(programme.id))
+    assert len(ranked) == 6 and all(row.rank is not None for row in ranked)
+    depends = dependencies_of([row.proposal_id for row in ranked], programme.assessment_threshold)
+    flagged = {row.title for row in ranked if any(d.failed for d in depends[row.proposal_id])}
+    assert flagged == {"Hydrogen for Heavy Industry Demonstrator"}
+
+    page = client_as(Role.BOARD).get(f"/programmes/{programme.id}/prioritisation")
+    assert "Ineligible" in page.get_data(as_text=True)

@@ -139,6 +139,8 @@ PROPOSALS = [
         "title": "Net Zero Advanced Manufacturing Testbed",
         "stage": "under_assessment",
         "priorities": [("Precision engineering and modern manufacturing", 60), ("Clean tech", 40)],
+        # Three of its assessors have reported, below the 70% threshold so far.
+        "assessors": [(66, False), (64, False), (69, True)],
         "lead": "Manufacturing Technology Centre",
         "owner": "james.patel@example.org",
         "funding_ask": 5_400_000,

@@ -12,6 +12,7 @@ from tracker.auth.passwords import password_problem
 from tracker.demo import data
 from tracker.demo.inputs import register_expert_sectors
 from tracker.demo.lifecycle import walk
+from tracker.demo.regional import seed_regional
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.programmes.models import Programme
@@ -66,6 +67,8 @@ def seed_demo(password: str | None = None) -> SeedResult:
     people = _seed_people(result, organisations, password)
     programme = _seed_programme(result)
     _seed_proposals(result, programme, organisations, people)
+    db.session.flush()
+    seed_regional(programme, people, result.count)
     db.session.flush()
     return result
 
