@@ -5,6 +5,7 @@ the real services, with small real files attached, so the triage page, the respo
 import struct
 import zlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
@@ -21,7 +22,9 @@ from tracker.contributions.services import (
 )
 from tracker.contributions.input_requests import ask_for_input
 from tracker.extensions import db
-from tracker.priorities.models import SectorPriority
+from tracker.priorities.models import SectorPriority, StanceKind
+from tracker.priorities.services import ranked_priorities, take_in_recommendation
+from tracker.priorities.stances import answer_challenge, take_stance
 from tracker.sections.queries import sections_of
 from tracker.sections.services import save_section
 from tracker.sectors.models import Sector
@@ -143,11 +146,51 @@ def give_demo_input(proposal, position: int, people: dict, owner, still_open: bo
         if step == "conflict" and contribution.section_id is not None:
             section = next(s for s in sections.values() if s.id == contribution.section_id)
             _edit_after(section, proposal, owner)
-        if step == "answer":
+        if step == "answer" and contribution.kind is K.PRIORITY_RECOMMENDATION and position == 3:
+            # Staff take this one in as a priority in one step (it is answered as accepted).
+            take_in_recommendation(proposal, contribution, contribution_sector(contribution),
+                                   Decimal(0), "Named by the experts: every project cuts carbon.", owner)
+        elif step == "answer":
             _answer(contribution, proposal, owner, ANSWERS[answered % len(ANSWERS)])
             answered += 1
         db.session.flush()
+    _stances(proposal, people, owner, still_open)
     return len(given)
+
+
+def contribution_sector(contribution):
+    return db.session.get(Sector, contribution.sector_id)
+
+
+def _stances(proposal, people, owner, still_open: bool) -> None:
+    """Experts endorse the first priority and challenge the second (answered by staff); on the
+    proposal still in co-creation one challenge waits and one expert changes their mind after
+    the reply."""
+    priorities = ranked_priorities(proposal.id)
+    if len(priorities) < 2:
+        return
+    first, second = priorities[0], priorities[1]
+    take_stance(proposal, first, people["nadia.hussain@example.org"], StanceKind.ENDORSE,
+                "Matches what our members plan to invest in.")
+    take_stance(proposal, first, people["kwame.mensah@example.org"], StanceKind.ENDORSE, "")
+    challenge = take_stance(proposal, second, people["sam.oconnor@example.org"], StanceKind.CHALLENGE,
+                            "The share understates the part the regional supply chain plays.")
+    changes_mind = None
+    if still_open:
+        changes_mind = take_stance(proposal, second, people["lucy.turner@example.org"],
+                                   StanceKind.ENDORSE, "Sensible given the partners.")
+        take_stance(proposal, first, people["mark.davies@example.org"], StanceKind.CHALLENGE,
+                    "Too broad: name the industrial processes it covers.")
+    db.session.flush()
+    challenge.expert = people["sam.oconnor@example.org"]  # answer_challenge names them
+    answer_challenge(proposal, second, challenge,
+                     "The supply chain's part is counted under the first priority's share.",
+                     challenge.version, owner)
+    db.session.flush()
+    if changes_mind is not None:
+        take_stance(proposal, second, people["lucy.turner@example.org"], StanceKind.CHALLENGE,
+                    "Having read the reply, I think the share should be higher.")
+        db.session.flush()
 
 
 def _ask(proposal, owner, people, sections, sectors, given, still_open: bool) -> None:

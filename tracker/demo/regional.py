@@ -53,11 +53,13 @@ def seed_regional(programme, people: dict, count) -> None:
         set_targets(programme, {sectors[name]: Decimal(share) for name, share in TARGETS.items()},
                     programme.version, admin)
         db.session.flush()
-        count("portfolio targets")
+        for _ in TARGETS:
+            count("portfolio targets")
     if not db.session.scalar(select(func.count(Criterion.id)).where(Criterion.programme_id == programme.id)):
         set_criteria(programme, list(DEMO_CRITERIA), admin)
         db.session.flush()
-        count("regional criteria")
+        for _ in DEMO_CRITERIA:
+            count("regional criteria")
     criteria = criteria_of(programme.id)
     proposals = {p.title: p for p in db.session.scalars(select(Proposal).where(Proposal.programme_id == programme.id))}
     scored = set(db.session.scalars(select(CriterionScore.proposal_id).distinct()))
@@ -73,7 +75,7 @@ def seed_regional(programme, people: dict, count) -> None:
             notes = {criteria[index].id: note for index, note in NOTES.items() if scorer_index == 0}
             record_scores(proposal, scores, notes, people[email])
         db.session.flush()
-        count("sets of regional scores")
+        count("proposals scored by five people")
     existing = set(db.session.execute(select(proposal_dependency.c.proposal_id, proposal_dependency.c.depends_on_id)).all())
     for title, on in DEPENDENCIES:
         if title in proposals and on in proposals and (proposals[title].id, proposals[on].id) not in existing:
