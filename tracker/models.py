@@ -17,6 +17,7 @@ from tracker.contributions.models import (
     ContributionResponse,
     InputRequest,
 )
+from tracker.milestones.models import CalendarFeed, Milestone, ReminderSent, milestone_dependency
 from tracker.notifications.models import Follow, Notification
 from tracker.portfolio.models import ProgrammeTarget
 from tracker.prioritisation.models import Criterion, CriterionScore, proposal_dependency
@@ -39,7 +40,11 @@ __all__ = [
     "AssessorScore",
     "BoardDecision",
     "Clarification",
+    "CalendarFeed",
     "Follow",
+    "Milestone",
+    "milestone_dependency",
+    "ReminderSent",
     "Notification",
     "Outcome",
     "ReviewRound",

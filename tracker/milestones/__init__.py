@@ -1,0 +1,1 @@
+"""Milestones: dated, owned steps of a programme or proposal, their dependencies, RAG and forecasts."""
