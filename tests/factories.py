@@ -102,3 +102,35 @@ def make_proposal(programme: Programme | None = None, owner: User | None = None,
     follow(db.session.get(User, proposal.owner_id), proposal, FollowReason.OWNER)
     db.session.commit()
     return proposal
+
+
+def make_milestone(proposal: Proposal | None = None, programme: Programme | None = None,
+                   owner: User | None = None, depends_on=(), **values):
+    """A milestone of `proposal` (made when neither is given), or of `programme` itself when
+    only that is given; saved directly, with the milestones it depends on, so tests can set up
+    any state (a done one is done on its due date unless `done_on` is given)."""
+    from tracker.milestones.models import Milestone, MilestoneKind, MilestoneState, milestone_dependency
+
+    if proposal is None and programme is None:
+        proposal = make_proposal()
+    due_on = values.pop("due_on", date(2026, 3, 16))
+    state = values.pop("state", MilestoneState.NOT_STARTED)
+    milestone = Milestone(
+        programme_id=proposal.programme_id if proposal is not None else programme.id,
+        proposal_id=proposal.id if proposal is not None else None,
+        title=values.pop("title", None) or f"Milestone {next(_numbers)}",
+        kind=values.pop("kind", MilestoneKind.INTERNAL if proposal is not None else MilestoneKind.PANEL_DATE),
+        owner_id=(owner or make_user(Role.STAFF)).id,
+        due_on=due_on,
+        state=state,
+        done_on=values.pop("done_on", due_on if state is MilestoneState.DONE else None),
+        **values,
+    )
+    db.session.add(milestone)
+    db.session.flush()
+    if depends_on:
+        db.session.execute(milestone_dependency.insert(), [
+            {"milestone_id": milestone.id, "depends_on_id": other.id} for other in depends_on
+        ])
+    db.session.commit()
+    return milestone

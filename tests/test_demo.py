@@ -220,3 +220,26 @@ def test_demo_portfolio_and_regional_prioritisation(client_as):
 
     page = client_as(Role.BOARD).get(f"/programmes/{programme.id}/prioritisation")
     assert "Ineligible" in page.get_data(as_text=True)
+
+
+def test_demo_milestones_show_every_rag_status():
+    """The programme's five real dates, and 6 to 12 steps a proposal relative to today: done, in
+    progress, overdue and blocked, so every RAG status shows and some forecasts slip."""
+    from tracker.milestones.models import Milestone, MilestoneState
+    from tracker.milestones.queries import for_programme
+    from tracker.milestones.rules import RAG, plan
+
+    seed_demo(STRONG)
+    db.session.commit()
+    programme = db.session.scalar(select(Programme))
+    per_proposal = dict(db.session.execute(
+        select(Milestone.proposal_id, func.count(Milestone.id)).group_by(Milestone.proposal_id)
+    ).all())
+    assert per_proposal.pop(None) == 5
+    assert len(per_proposal) == 7 and all(6 <= n <= 12 for n in per_proposal.values())
+    states = set(db.session.scalars(select(Milestone.state).distinct()))
+    assert states == set(MilestoneState)
+    found = for_programme(programme.id)
+    planned = plan(found.milestones, found.dependencies, date.today())
+    assert {p.rag for p in planned.values()} == set(RAG)
+    assert any(p.slip_days > 0 and not p.overdue for p in planned.values()), "a forecast slips"

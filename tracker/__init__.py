@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.board.views import bp as board_bp
     from tracker.contributions.views import bp as contributions_bp
     from tracker.main.views import bp as main_bp
+    from tracker.milestones.views import bp as milestones_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.portfolio.views import bp as portfolio_bp
     from tracker.priorities.views import bp as priorities_bp
@@ -96,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(activity_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(contributions_bp)
+    # /proposals/<id>/milestones..., /programmes/<id>/timeline, /milestones, /me, /calendar.
+    app.register_blueprint(milestones_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -106,7 +109,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """create-user and seed-demo."""
+    """create-user, seed-demo and send-reminders."""
     from tracker import commands
 
     commands.init_app(app)

@@ -1,4 +1,6 @@
-"""Command-line tasks: create-user and seed-demo."""
+"""Command-line tasks: create-user, seed-demo and send-reminders."""
+
+from datetime import date
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -59,7 +61,23 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo(result.report())
 
 
+@click.command("send-reminders")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if it were this day, like 2026-03-27 (for testing); default: today")
+def send_reminders_command(today) -> None:
+    """Remind owners of milestones due in 7 days, due tomorrow, or overdue since yesterday (each
+    reminder once, however often it runs), in the tracker and by email when mail is set up."""
+    from tracker.milestones.reminders import email_reminders, record_reminders
+
+    with write_transactions():
+        run = record_reminders(today.date() if today else date.today())
+        db.session.commit()
+    email_reminders(run)
+    click.echo(run.summary())
+
+
 def init_app(app: Flask) -> None:
     """Register the commands with `flask --app wsgi ...`."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(send_reminders_command)

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from tracker.auth.models import Role, User
 from tracker.board.models import BoardDecisionKind
 from tracker.extensions import db
+from tracker.milestones.models import MilestoneKind, MilestoneState
+from tracker.milestones.services import FIELD_LABELS as MILESTONE_FIELD_LABELS
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.programmes.models import Programme
 from tracker.proposals.models import ProposalStage
@@ -41,6 +43,7 @@ FIELD_LABELS = {
     "assessor": "Assessor",
     "scores": "Scores",
     "fund": "Fund",
+    **MILESTONE_FIELD_LABELS,
 }
 
 # Fields stored as an enum's value, shown as its label.
@@ -51,6 +54,8 @@ ENUM_FIELDS = {
     "role": Role,
     "kind": SectorKind,
     "type": OrganisationType,
+    "milestone_kind": MilestoneKind,
+    "milestone_state": MilestoneState,
 }
 
 # Fields stored as ids (or lists of ids), shown as the names of what they point at.
@@ -64,7 +69,7 @@ NAMED_FIELDS = {
 
 MONEY_FIELDS = {"funding_ask", "total_pot"}
 PERCENT_FIELDS = {"assessment_threshold"}
-DATE_FIELDS = {"input_closes_on", *(key for key, _ in Programme.KEY_DATES)}
+DATE_FIELDS = {"input_closes_on", *(key for key, _ in Programme.KEY_DATES), "starts_on", "due_on", "done_on"}
 LONGEST_VALUE = 120
 
 

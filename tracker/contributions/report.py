@@ -16,6 +16,7 @@ from tracker.contributions.models import (
     ContributionResponse,
     ContributionStatus,
 )
+from tracker.csvutil import safe_cell
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.sections.models import Section, SectionRevision
@@ -285,17 +286,6 @@ CSV_HEADER = (
     "Section", "Kind", "Status", "Response", "Reason", "Given", "Answered", "Days to response",
     "Revision number",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str | int:
-    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @,
-    a tab or a carriage return gets a leading quote mark."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_text(proposal_id: int) -> str:
@@ -306,7 +296,7 @@ def csv_text(proposal_id: int) -> str:
     writer.writerow(CSV_HEADER)
     for row in all_report_rows(proposal_id):
         contribution, response = row.contribution, row.response
-        writer.writerow([_cell(value) for value in (
+        writer.writerow([safe_cell(value) for value in (
             contribution.id, contribution.title, row.author_name, row.organisation_name,
             row.organisation_type, contribution.sector.name,
             contribution.section.title if contribution.section is not None else NO_SECTION,

@@ -12,6 +12,7 @@ from tracker.auth.passwords import password_problem
 from tracker.demo import data
 from tracker.demo.inputs import register_expert_sectors
 from tracker.demo.lifecycle import walk
+from tracker.demo.milestones import seed_milestones
 from tracker.demo.regional import seed_regional
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
@@ -69,6 +70,10 @@ def seed_demo(password: str | None = None) -> SeedResult:
     _seed_proposals(result, programme, organisations, people)
     db.session.flush()
     seed_regional(programme, people, result.count)
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.programme_id == programme.id).order_by(Proposal.id)
+    ).all()
+    seed_milestones(programme, proposals, people, result.count)
     db.session.flush()
     return result
 

@@ -1,7 +1,7 @@
 """Profile forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.forms import choices, int_or_none, strip
@@ -35,3 +35,30 @@ class ExpertSectorsForm(FlaskForm):
         offered = {choice.value for choice in field.choices}
         if any(value not in offered for value in field.data or []):
             raise ValidationError("Select sectors and themes from the list")
+
+
+OWN_MILESTONES = "own"
+
+
+class CalendarFeedForm(FlaskForm):
+    """Which milestones a new calendar feed lists: the person's own, or one proposal's they may see."""
+
+    feed_of = SelectField("Milestones the feed lists", validate_choice=False)
+
+    def __init__(self, proposals, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed_of.choices = choices(
+            [(OWN_MILESTONES, "The milestones you own")]
+            + [(str(proposal.id), f"Proposal: {proposal.title}") for proposal in proposals],
+            blank="Choose milestones",
+        )
+
+    def validate_feed_of(self, field):
+        if not field.data:
+            raise ValidationError("Select the milestones the feed lists")
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Select milestones from the list")
+
+    def proposal_id(self) -> int | None:
+        """The proposal chosen, or None for the person's own milestones."""
+        return None if self.feed_of.data == OWN_MILESTONES else int(self.feed_of.data)

@@ -1,6 +1,7 @@
-"""/profile: see and change one's own name and password, and, for experts, their sectors."""
+"""/profile: see and change one's own name and password, for experts their sectors, and one's
+calendar feeds of milestones."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
 from tracker.auth import services as auth_services
@@ -9,8 +10,13 @@ from tracker.auth.forms import ChangePasswordForm
 from tracker.auth.models import Role
 from tracker.contributions.queries import sectors_in_use
 from tracker.extensions import db
+from tracker.forms import ButtonForm
+from tracker.milestones import calendar as feeds
+from tracker.milestones.models import CalendarFeed
 from tracker.profile import services
-from tracker.profile.forms import ExpertSectorsForm, ProfileForm
+from tracker.profile.forms import CalendarFeedForm, ExpertSectorsForm, ProfileForm
+from tracker.proposals.models import Proposal
+from tracker.proposals.queries import visible_among, visible_proposals
 
 bp = Blueprint("profile", __name__)
 
@@ -43,16 +49,83 @@ def sectors():
     return _render(user, sectors_form=form)
 
 
-def _render(user, name_form=None, sectors_form=None):
-    """The profile page; the form not posted shows what is saved."""
+@bp.route("/calendar-feeds", methods=["POST"])
+@signed_in
+def create_calendar_feed():
+    """A calendar feed of one's own milestones or of a proposal's one may see; any feed one had
+    of the same milestones stops working. Its secret address is shown this once."""
+    user = current_user._get_current_object()
+    form = CalendarFeedForm(_feed_proposals(user))
+    if form.validate_on_submit():
+        return _new_feed(user, form.proposal_id())
+    return _render(user, feed_form=form)
+
+
+@bp.route("/calendar-feeds/<int:feed_id>/reset", methods=["POST"])
+@signed_in
+def reset_calendar_feed(feed_id: int):
+    """A new secret address for one of one's feeds: the old address stops working at once."""
+    user = current_user._get_current_object()
+    return _new_feed(user, _own_feed(feed_id, user).proposal_id)
+
+
+@bp.route("/calendar-feeds/<int:feed_id>/remove", methods=["POST"])
+@signed_in
+def remove_calendar_feed(feed_id: int):
+    """Remove one of one's feeds: its address stops working."""
+    user = current_user._get_current_object()
+    feed = _own_feed(feed_id, user)
+    feeds.remove_feed(feed, actor=user)
+    db.session.commit()
+    flash("The calendar feed has been removed: its address no longer works", "success")
+    return redirect(url_for("profile.index", _anchor="calendar-feeds"))
+
+
+def _new_feed(user, proposal_id: int | None):
+    """Make the feed (replacing any of the same milestones) and show its address once; 403 for
+    a proposal the person may not see."""
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id is not None else None
+    if proposal is not None and not proposal.can_view(user):
+        abort(403)
+    token = feeds.create_feed(user, proposal, actor=user)
+    db.session.commit()
+    return _render(user, new_feed_token=token)
+
+
+def _own_feed(feed_id: int, user) -> CalendarFeed:
+    """One of the person's own feeds (404 for anyone else's), after the button's CSRF check."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    feed = db.session.get(CalendarFeed, feed_id)
+    if feed is None or feed.user_id != user.id:
+        abort(404)
+    return feed
+
+
+def _feed_proposals(user):
+    """(id, title) of the proposals the person may see, for the feed's choice, by title."""
+    return db.session.execute(
+        visible_proposals(user).with_only_columns(Proposal.id, Proposal.title).order_by(Proposal.title, Proposal.id)
+    ).all()
+
+
+def _render(user, name_form=None, sectors_form=None, feed_form=None, new_feed_token=None):
+    """The profile page; the forms not posted show what is saved."""
     name_form = name_form or ProfileForm(formdata=None, obj=user)
     if user.is_expert and sectors_form is None:
         sectors_form = ExpertSectorsForm(
             sectors_in_use(), formdata=None, data={"sector_ids": services.registered_sector_ids(user.id)}
         )
-    shown_form = sectors_form if sectors_form is not None and sectors_form.errors else name_form
-    return render_template("profile/index.html", form=shown_form, name_form=name_form,
-                           sectors_form=sectors_form, user=user, title="Your profile")
+    feed_form = feed_form or CalendarFeedForm(_feed_proposals(user), formdata=None)
+    posted = [form for form in (sectors_form, feed_form) if form is not None and form.errors]
+    calendar_feeds = feeds.feeds_of(user)
+    return render_template(
+        "profile/index.html", form=posted[0] if posted else name_form, name_form=name_form,
+        sectors_form=sectors_form, feed_form=feed_form, calendar_feeds=calendar_feeds,
+        readable=visible_among(user, [feed.proposal_id for feed, _ in calendar_feeds if feed.proposal_id]),
+        new_feed_url=url_for("milestones.calendar", token=new_feed_token, _external=True) if new_feed_token else None,
+        user=user, title="Your profile",
+    )
 
 
 @bp.route("/password", methods=["GET", "POST"])
