@@ -64,11 +64,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per domain; the URL prefix is the domain's name."""
     from tracker.activity.views import bp as activity_bp
+    from tracker.api.views import bp as api_bp
     from tracker.admin.views import bp as admin_bp
     from tracker.assessments.views import bp as assessments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.board.views import bp as board_bp
     from tracker.contributions.views import bp as contributions_bp
+    from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.exports.views import bp as exports_bp
     from tracker.main.views import bp as main_bp
     from tracker.milestones.views import bp as milestones_bp
     from tracker.notifications.views import bp as notifications_bp
@@ -78,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.profile.views import bp as profile_bp
     from tracker.programmes.views import bp as programmes_bp
     from tracker.proposals.views import bp as proposals_bp
+    from tracker.search.views import bp as search_bp
     from tracker.sections.views import bp as sections_bp
 
     app.register_blueprint(main_bp)
@@ -99,6 +103,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contributions_bp)
     # /proposals/<id>/milestones..., /programmes/<id>/timeline, /milestones, /me, /calendar.
     app.register_blueprint(milestones_bp)
+    # /dashboard, /programmes/<id>/board-pack; /search; the CSV and XLSX downloads.
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(exports_bp)
+    # The read-only JSON API, authenticated by personal tokens rather than the session.
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Imports every model, so that mappers and Alembic see the whole schema."""
 
 from tracker.activity.models import Activity
+from tracker.api.models import ApiToken
 from tracker.assessments.models import (
     AssessorReview,
     AssessorScore,
@@ -18,7 +19,8 @@ from tracker.contributions.models import (
     InputRequest,
 )
 from tracker.milestones.models import CalendarFeed, Milestone, ReminderSent, milestone_dependency
-from tracker.notifications.models import Follow, Notification
+from tracker.notifications.models import Follow, Notification, NotificationPreference
+from tracker.outbox.models import OutboxMessage
 from tracker.portfolio.models import ProgrammeTarget
 from tracker.prioritisation.models import Criterion, CriterionScore, proposal_dependency
 from tracker.priorities.models import PriorityStance, SectorPriority
@@ -31,6 +33,7 @@ from tracker.sectors.models import Sector
 
 __all__ = [
     "Activity",
+    "ApiToken",
     "Attachment",
     "Contribution",
     "ContributionEdit",
@@ -46,6 +49,8 @@ __all__ = [
     "milestone_dependency",
     "ReminderSent",
     "Notification",
+    "NotificationPreference",
+    "OutboxMessage",
     "Outcome",
     "ReviewRound",
     "Section",

@@ -1,0 +1,1 @@
+"""The board dashboard per programme, proposal readiness, and the board pack."""

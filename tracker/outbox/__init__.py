@@ -1,0 +1,1 @@
+"""Email through an outbox: written in the event's transaction, sent later with retries."""

@@ -1,0 +1,1 @@
+"""Search across proposals, sections and contributions, showing only what the reader may see."""
