@@ -57,8 +57,16 @@ def app_context(app) -> Iterator[None]:
 def _empty_tables() -> None:
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        quoted = ", ".join(f'"{name}"' for name in tables)
-        db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        # Most tests fill a handful of tables, and TRUNCATE costs a file swap per table
+        # however small: ask which tables have rows (one round trip) and DELETE from those,
+        # children first. Ids are not reset, as on SQLite: no test may rely on an id.
+        probe = " UNION ALL ".join(
+            f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables
+        )
+        filled = set(db.session.scalars(text(probe)))
+        for name in tables:
+            if name in filled:
+                db.session.execute(text(f'DELETE FROM "{name}"'))
     else:
         for name in tables:
             db.session.execute(text(f'DELETE FROM "{name}"'))

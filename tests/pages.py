@@ -90,5 +90,5 @@ def is_signed_in(client) -> bool:
 
 
 def activities(verb: str) -> list[Activity]:
-    """Every audit entry with this verb."""
-    return list(db.session.scalars(select(Activity).where(Activity.verb == verb)))
+    """Every audit entry with this verb, oldest first."""
+    return list(db.session.scalars(select(Activity).where(Activity.verb == verb).order_by(Activity.id)))
