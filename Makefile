@@ -48,26 +48,39 @@ run: install db ## Install, migrate, load demo data if empty, serve on 127.0.0.1
 	$(DEV_ENV) $(FLASK) --app wsgi seed-demo --if-empty
 	$(DEV_ENV) $(FLASK) --app wsgi run --host $(HOST) --port $(PORT)
 
-system-deps: ## Make sure Chromium (for the browser tests) is installed
-	@if [ -x /usr/bin/chromium ]; then \
-		echo "chromium: $$(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"; \
+# Debian packages the tests need: Chromium for the browser tests, Pango (with its FreeType
+# backend and HarfBuzz's subsetter) for WeasyPrint's PDFs.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+system-deps: ## Make sure Chromium and WeasyPrint's libraries are installed
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do \
+		/sbin/ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+		echo "system packages: present (chromium: $$(/usr/bin/chromium --version 2>/dev/null))"; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		echo "chromium is missing; installing Debian's chromium package"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		echo "missing:$$missing; installing Debian packages: $(SYSTEM_PACKAGES)"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(SYSTEM_PACKAGES); \
 	else \
 		echo "#####################################################################" >&2; \
-		echo "## ERROR: /usr/bin/chromium not found. The browser tests need it.   ##" >&2; \
-		echo "## Install it as root:  apt-get update && apt-get install -y chromium ##" >&2; \
+		echo "## ERROR: missing:$$missing" >&2; \
+		echo "## Install as root: apt-get update && apt-get install -y $(SYSTEM_PACKAGES)" >&2; \
 		echo "#####################################################################" >&2; \
 		exit 1; \
 	fi
 
-# Both passes always run (a SQLite failure does not hide the PostgreSQL result);
+# Both passes always run, side by side (each pass keeps one core busy), every line of
+# output prefixed with its pass. A SQLite failure does not hide the PostgreSQL result;
 # the target fails if either failed.
-test: install system-deps ## Full test suite on SQLite, then on PostgreSQL
-	@sqlite=0; postgres=0; \
-	$(MAKE) --no-print-directory test-sqlite || sqlite=$$?; \
-	$(MAKE) --no-print-directory test-postgres || postgres=$$?; \
+test: install system-deps ## Full test suite on SQLite and on PostgreSQL, in parallel
+	@set -o pipefail; \
+	( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite]   /' ) & sqlite_pid=$$!; \
+	( $(MAKE) --no-print-directory test-postgres 2>&1 | sed -u 's/^/[postgres] /' ) & postgres_pid=$$!; \
+	sqlite=0; postgres=0; \
+	wait $$sqlite_pid || sqlite=$$?; \
+	wait $$postgres_pid || postgres=$$?; \
 	echo; \
 	echo "=== Summary ==="; \
 	if [ $$sqlite = 0 ]; then echo "SQLite pass:     OK"; else echo "SQLite pass:     FAILED"; fi; \
