@@ -17,11 +17,13 @@ LONDON = ZoneInfo("Europe/London")
 # (endpoint, label, endpoint prefix that marks it current); shown only to those allowed in.
 NAVIGATION = (
     ("main.home", "Home", "main.home"),
+    ("dashboard.index", "Dashboard", "dashboard."),
     ("programmes.index", "Programmes", "programmes."),
     ("proposals.index", "Proposals", "proposals."),
     ("admin.users", "People", "admin.user"),
     ("admin.organisations", "Organisations", "admin.organisation"),
     ("admin.sectors", "Sectors and themes", "admin.sector"),
+    ("admin.outbox", "Email outbox", "admin.outbox"),
     ("activity.index", "Activity", "activity.index"),
 )
 

@@ -1,4 +1,4 @@
-"""/admin: people, organisations and the sector catalogue (admins only)."""
+"""/admin: people, organisations, the sector catalogue and the email outbox (admins only)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,13 +11,17 @@ from tracker.auth.access import admin_only
 from tracker.auth.models import Role, User
 from tracker.extensions import db
 from tracker.forms import ButtonForm, choices
-from tracker.mail import mail_configured, send_mail
+from tracker.mail import mail_configured
 from tracker.organisations import services as organisation_services
 from tracker.organisations.forms import OrganisationForm
 from tracker.organisations.models import Organisation, OrganisationType
+from tracker.outbox.models import OutboxMessage, OutboxPurpose, OutboxStatus
+from tracker.outbox.queries import outbox_messages, status_counts
+from tracker.outbox.services import CannotRetry, queue_email, retry_now
 from tracker.sectors import services as sector_services
 from tracker.sectors.forms import SectorForm
 from tracker.sectors.models import Sector, SectorKind
+from tracker.timeutil import utcnow
 
 bp = Blueprint("admin", __name__)
 
@@ -75,24 +79,32 @@ def invite_user():
             organisation_id=form.organisation_id.data,
         )
         token = auth_services.issue_invitation(user, current_user)
+        link, queued = _queue_link(user, token)
         db.session.commit()
-        return _show_link(user, token, "invited")
+        return _show_link(user, link, queued, "invited")
     return render_template(
         "admin/invite.html", form=form, role_hints=ROLE_HINTS, title="Invite a person"
     )
 
 
-def _show_link(user: User, token: str, reason: str):
-    """The one-time link, shown once to the admin and emailed when mail is set up."""
+def _queue_link(user: User, token: str) -> tuple[str, bool]:
+    """The one-time link, and whether it is queued to email (in this transaction: when mail is
+    set up; the outbox's sender sends it)."""
     link = url_for("auth.set_password", token=token, _external=True)
-    emailed = send_mail(
+    queued = queue_email(
         user.email,
         "Your Innovation Accelerator tracker account",
         f"Hello {user.name},\n\nUse this link to set your password and sign in:\n{link}\n\n"
         "The link works once and expires in a few days.",
+        OutboxPurpose.INVITATION, user_id=user.id, now=utcnow(),
     )
+    return link, queued is not None
+
+
+def _show_link(user: User, link: str, queued: bool, reason: str):
+    """The one-time link, shown once to the admin, saying whether it is queued to email."""
     return render_template(
-        "admin/link.html", user=user, link=link, emailed=emailed, reason=reason,
+        "admin/link.html", user=user, link=link, emailed=queued, reason=reason,
         mail_configured=mail_configured(), title="Sign-in link created",
     )
 
@@ -184,8 +196,44 @@ def user_sign_in_link(user_id: int):
         flash("Reactivate the account before creating a sign-in link", "error")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     token = auth_services.issue_invitation(user, current_user)
+    link, queued = _queue_link(user, token)
     db.session.commit()
-    return _show_link(user, token, "renewed")
+    return _show_link(user, link, queued, "renewed")
+
+
+# The email outbox -----------------------------------------------------------
+
+
+@bp.route("/outbox")
+@admin_only
+def outbox():
+    """Every email the tracker has queued, newest first, by status: sent, waiting (with its next
+    attempt and the last error) or given up on (with the reason); an unknown status is ignored."""
+    asked = request.args.get("status", "")
+    status = next((each for each in OutboxStatus if each.value == asked), None)
+    page = db.paginate(outbox_messages(status), per_page=_page_size(), error_out=False)
+    return render_template(
+        "admin/outbox.html", page=page, status=status, statuses=list(OutboxStatus), Status=OutboxStatus,
+        ignored=asked if asked and status is None else None, counts=status_counts(),
+        purpose_label=OutboxPurpose.label_of, mail_configured=mail_configured(), title="Email outbox",
+    )
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@admin_only
+def outbox_retry(message_id: int):
+    """Send a message the sender gave up on round again, at the sender's next run."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        retry_now(message, current_user, utcnow())
+    except CannotRetry as refused:
+        flash(str(refused), "error")
+        return redirect(url_for("admin.outbox"))
+    db.session.commit()
+    flash(f"The email to {message.to_address} will be sent again at the sender's next run", "success")
+    return redirect(url_for("admin.outbox", status=OutboxStatus.PENDING.value))
 
 
 # Organisations -------------------------------------------------------------

@@ -9,7 +9,7 @@ from tracker.activity.services import record_activity
 from tracker.auth.models import Role, User
 from tracker.board.models import BoardDecision, BoardDecisionKind, ReviewRound, RoundOutcome
 from tracker.extensions import db
-from tracker.notifications.models import FollowReason
+from tracker.notifications.models import FollowReason, NotificationKind
 from tracker.notifications.services import follow, notify_followers
 from tracker.proposals.models import ProposalStage
 from tracker.timeutil import utcnow
@@ -183,6 +183,7 @@ def record_decision(proposal, member, kind: BoardDecisionKind, comment: str) -> 
         proposal_id=proposal.id,
     )
     notify_followers(
-        proposal, entry, f"{member.name} recorded “{kind.label}” on {proposal.title}", member
+        proposal, entry, f"{member.name} recorded “{kind.label}” on {proposal.title}", member,
+        NotificationKind.BOARD,
     )
     return decision

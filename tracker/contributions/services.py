@@ -17,7 +17,8 @@ from tracker.contributions.models import (
     ContributionStatus,
 )
 from tracker.extensions import db
-from tracker.notifications.models import Notification
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.services import notify_person
 from tracker.proposals.models import ProposalStage
 from tracker.sections.models import Section, SectionRevision, SectionState
 from tracker.sections.services import save_section
@@ -196,10 +197,8 @@ def respond(contribution: Contribution, proposal, *, outcome: ContributionStatus
         proposal_id=proposal.id,
     )
     db.session.flush()  # the notification links to the entry by its id
-    db.session.add(Notification(
-        user_id=contribution.author_id, proposal_id=proposal.id, activity_id=entry.id,
-        message=f"Your input “{contribution.title}” was {outcome.label.lower()}"[:500],
-    ))
+    notify_person(contribution.author_id, f"Your input “{contribution.title}” was {outcome.label.lower()}",
+                  NotificationKind.RESPONSE, proposal=proposal, activity=entry)
     return response
 
 

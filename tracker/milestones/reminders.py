@@ -1,5 +1,6 @@
 """Reminding owners of milestones that are not done: 7 days before the due date, 1 day before, and
-on the first day overdue, each once, in the tracker and by email when mail is set up.
+on the first day overdue, each once, in the tracker and (for owners who hear about milestones
+at once, the default) by email through the outbox, in the same transaction.
 
 Run daily (`flask --app wsgi send-reminders`); running it more often changes nothing, as a
 ReminderSent row (unique per milestone, kind and due date) marks each reminder that went.
@@ -12,7 +13,7 @@ run on old data does not remind anyone of long-past dates. A milestone moved to 
 gets fresh reminders for it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask import current_app, url_for
@@ -21,9 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.mail import mail_configured, send_mail
+from tracker.mail import mail_configured
 from tracker.milestones.models import Milestone, MilestoneState, ReminderKind, ReminderSent
-from tracker.notifications.models import Notification
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.services import notify_person
+from tracker.outbox.models import OutboxPurpose
 from tracker.templating import long_date
 
 OVERDUE_CATCH_UP_DAYS = 7
@@ -31,13 +34,14 @@ OVERDUE_CATCH_UP_DAYS = 7
 
 @dataclass(frozen=True)
 class Reminder:
-    """One reminder recorded: who gets it, and what it says."""
+    """One reminder recorded: who gets it, what it says, and whether it is queued to email."""
 
     milestone_id: int
     kind: ReminderKind
     email: str
     subject: str
     body: str
+    queued: bool = False  # to email, through the outbox
 
 
 @dataclass
@@ -56,7 +60,7 @@ class ReminderRun:
             counts[reminder.kind] += 1
         line = (f"{len(self.sent)} reminder{'s' if len(self.sent) != 1 else ''} sent ("
                 + ", ".join(f"{kind.label.lower()}: {count}" for kind, count in counts.items()) + ")")
-        line += f"; {self.emailed} emailed" if mail_configured() else "; email is not set up (MAIL_SERVER)"
+        line += f"; {self.emailed} queued to email" if mail_configured() else "; email is not set up (MAIL_SERVER)"
         return line + f"; {self.already_sent} already sent; {self.inactive_owner} skipped (owner's account deactivated)"
 
 
@@ -98,23 +102,27 @@ def record_reminders(today: date) -> ReminderRun:
             run.already_sent += 1
         elif not milestone.owner.is_active:
             run.inactive_owner += 1
-        elif _record(milestone, kind, today):
-            run.sent.append(_reminder(milestone, kind, today))
+        elif (reminder := _record(milestone, kind, today)) is not None:
+            run.sent.append(reminder)
+            run.emailed += reminder.queued
         else:
             run.already_sent += 1
     return run
 
 
-def _record(milestone: Milestone, kind: ReminderKind, today: date) -> bool:
-    """The reminder's row and notification in a savepoint; False when it had gone already."""
+def _record(milestone: Milestone, kind: ReminderKind, today: date) -> Reminder | None:
+    """The reminder's row, notification and any outbox message in a savepoint; None when it
+    had gone already."""
+    reminder = _reminder(milestone, kind, today)
     try:
         with db.session.begin_nested():
             db.session.add(ReminderSent(milestone_id=milestone.id, kind=kind, due_on=milestone.due_on))
-            db.session.add(Notification(user_id=milestone.owner_id, proposal_id=milestone.proposal_id,
-                                        message=_message(milestone, kind, today)[:500]))
+            note = notify_person(milestone.owner_id, _message(milestone, kind, today), NotificationKind.MILESTONE,
+                                 proposal=milestone.proposal, email=(reminder.subject, reminder.body),
+                                 purpose=OutboxPurpose.REMINDER)
     except IntegrityError:
-        return False
-    return True
+        return None
+    return replace(reminder, queued=note.emailed_at is not None)
 
 
 def _where(milestone: Milestone) -> str:
@@ -153,11 +161,3 @@ def _reminder(milestone: Milestone, kind: ReminderKind, today: date) -> Reminder
     subject = f"Milestone {'overdue' if kind is ReminderKind.OVERDUE else 'due soon'}: {milestone.title}"
     return Reminder(milestone.id, kind, milestone.owner.email, subject[:200], "\n".join(lines))
 
-
-def email_reminders(run: ReminderRun) -> int:
-    """Email the reminders a committed run recorded, when mail is set up; returns how many the
-    server accepted (a failure is logged by send_mail; the reminder stays in the tracker)."""
-    if not mail_configured():
-        return 0
-    run.emailed = sum(1 for reminder in run.sent if send_mail(reminder.email, reminder.subject, reminder.body))
-    return run.emailed

@@ -1,10 +1,16 @@
 """Following proposals and notifying the people who follow them."""
 
-from sqlalchemy import func, select, update
+from collections.abc import Iterable
+
+from sqlalchemy import Select, func, select, update
 
 from tracker.auth.models import User
 from tracker.extensions import db
-from tracker.notifications.models import Follow, FollowReason, Notification
+from tracker.notifications.emails import immediate_email
+from tracker.notifications.models import Delivery, Follow, FollowReason, Notification, NotificationKind
+from tracker.notifications.preferences import effective, preference_for
+from tracker.outbox.models import OutboxPurpose
+from tracker.outbox.services import queue_email
 from tracker.timeutil import utcnow
 
 
@@ -29,25 +35,72 @@ def is_following(user, proposal) -> bool:
     return db.session.get(Follow, (user.id, proposal.id)) is not None
 
 
-def notify_followers(proposal, activity, message: str, actor) -> int:
-    """One notification for each follower except the person who acted; returns how many.
+def notify_followers(proposal, activity, message: str, actor,
+                     kind: NotificationKind = NotificationKind.GENERAL) -> int:
+    """One notification of `kind` for each follower except the person who acted, emailed at
+    once to those who chose that for the kind; returns how many.
 
     Followers who may no longer see the proposal (an expert, once it leaves co-creation) are
     not told: a notification says no more than the proposal's own pages would.
     """
     db.session.flush()
-    followers = db.session.scalars(
-        select(User).join(Follow, Follow.user_id == User.id).where(Follow.proposal_id == proposal.id)
-    ).all()
-    notes = [
-        Notification(
-            user_id=user.id, proposal_id=proposal.id, activity_id=activity.id, message=message[:500]
+    followers = _with_choice(kind, select(User).join(Follow, Follow.user_id == User.id)
+                             .where(Follow.proposal_id == proposal.id))
+    told = [(user, chosen) for user, chosen in followers
+            if (actor is None or user.id != actor.id) and proposal.can_view(user)]
+    return len(_add(told, kind, message, proposal=proposal, activity=activity))
+
+
+def notify_people(user_ids: Iterable[int], message: str, kind: NotificationKind, *, proposal=None,
+                  activity=None) -> list[Notification]:
+    """One notification of `kind` for each person named (the caller decided they may know),
+    emailed at once to those who chose that for the kind."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    db.session.flush()
+    people = _with_choice(kind, select(User).where(User.id.in_(ids)))
+    return _add(people, kind, message, proposal=proposal, activity=activity)
+
+
+def notify_person(user_id: int, message: str, kind: NotificationKind, *, proposal=None, activity=None,
+                  email: tuple[str, str] | None = None,
+                  purpose: OutboxPurpose = OutboxPurpose.NOTIFICATION) -> Notification:
+    """One notification for one person; `email` (subject, body) replaces the standard wording
+    when it goes by email at once."""
+    db.session.flush()
+    [note] = _add(_with_choice(kind, select(User).where(User.id == user_id)), kind, message, proposal=proposal, activity=activity, email=email, purpose=purpose)
+    return note
+
+
+def _with_choice(kind: NotificationKind, people: Select) -> list[tuple[User, Delivery | None]]:
+    """Each person `people` selects, with their choice for `kind` (None: the kind's default)."""
+    preference, on = preference_for(kind, User.id)
+    return db.session.execute(
+        people.add_columns(preference.delivery).outerjoin(preference, on).order_by(User.id)
+    ).tuples().all()
+
+
+def _add(people, kind: NotificationKind, message: str, *, proposal, activity, email=None,
+         purpose: OutboxPurpose = OutboxPurpose.NOTIFICATION) -> list[Notification]:
+    """The notifications for (person, chosen delivery or None) pairs and, in the same flush,
+    an outbox message for each person who hears of `kind` at once: their notification is then
+    marked emailed, so no digest repeats it. No outbox message without a mail server."""
+    now = utcnow()
+    notes = []
+    for user, chosen in people:
+        note = Notification(
+            user_id=user.id, proposal_id=proposal.id if proposal is not None else None,
+            activity_id=activity.id if activity is not None else None, kind=kind,
+            message=message[:500], created_at=now,
         )
-        for user in followers
-        if (actor is None or user.id != actor.id) and proposal.can_view(user)
-    ]
+        if effective(kind, chosen) is Delivery.IMMEDIATE and user.is_active_account:
+            subject, body = email or immediate_email(user, note, proposal)
+            if queue_email(user.email, subject, body, purpose, user_id=user.id, now=now) is not None:
+                note.emailed_at = now
+        notes.append(note)
     db.session.add_all(notes)
-    return len(notes)
+    return notes
 
 
 def unread_count(user) -> int:

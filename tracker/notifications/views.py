@@ -1,4 +1,5 @@
-"""/notifications, and following a proposal."""
+"""/notifications, following a proposal, and /profile/notifications: how one hears of each
+kind of event by email."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -6,7 +7,10 @@ from flask_login import current_user
 from tracker.auth.access import signed_in
 from tracker.extensions import db
 from tracker.forms import ButtonForm
-from tracker.notifications.models import FollowReason
+from tracker.mail import mail_configured
+from tracker.notifications.forms import EmailChoicesForm
+from tracker.notifications.models import FollowReason, NotificationKind
+from tracker.notifications.preferences import DEFAULT_DELIVERY, KIND_HINTS, deliveries_of, save_preferences
 from tracker.notifications.queries import notifications_of
 from tracker.notifications.services import follow, mark_all_read, unfollow
 from tracker.proposals.queries import visible_among
@@ -63,3 +67,24 @@ def unfollow_proposal(proposal_id: int):
     db.session.commit()
     flash(f"You no longer follow {proposal.title}", "success")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.route("/profile/notifications", methods=["GET", "POST"])
+@signed_in
+def preferences():
+    """Choose, for each kind of event, to hear of it by email at once, in a daily or a weekly
+    digest, or never; all the choices are saved in one go."""
+    user = current_user._get_current_object()
+    form = EmailChoicesForm()
+    if form.validate_on_submit():
+        changed = save_preferences(user, form.choices(), actor=user)
+        db.session.commit()
+        flash("Your email choices have been saved" if changed else "Your email choices have not changed",
+              "success")
+        return redirect(url_for("notifications.preferences"))
+    if not form.is_submitted():
+        form = EmailChoicesForm.showing(deliveries_of(user.id))
+    kinds = [(kind, form[EmailChoicesForm.field_of(kind)], KIND_HINTS[kind], DEFAULT_DELIVERY[kind])
+             for kind in NotificationKind]
+    return render_template("profile/notifications.html", form=form, kinds=kinds,
+                           mail_configured=mail_configured(), title="Email notifications")

@@ -20,6 +20,23 @@ class OutboxStatus(LabelledEnum):
     FAILED = ("failed", "Not sent: gave up")
 
 
+class OutboxPurpose(LabelledEnum):
+    """What made a message (stored by value in OutboxMessage.purpose)."""
+
+    NOTIFICATION = ("notification", "A notification, at once")
+    DIGEST = ("digest", "A digest of notifications")
+    REMINDER = ("reminder", "A milestone reminder")
+    INVITATION = ("invitation", "A sign-in link")
+
+    @classmethod
+    def label_of(cls, value: str) -> str:
+        """The label of a stored purpose; the value itself when no member has it."""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
+
+
 class OutboxMessage(db.Model):
     """One email to one address."""
 
@@ -30,7 +47,7 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    # What made it: "notification", "digest", "invitation", "reminder" ...
+    # What made it: an OutboxPurpose's value.
     purpose: Mapped[str] = mapped_column(String(32))
     status: Mapped[OutboxStatus] = enum_column(OutboxStatus, default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -13,7 +13,8 @@ from tracker.activity.services import diff, record_activity
 from tracker.concurrency import check_version
 from tracker.contributions.services import input_is_open
 from tracker.extensions import db
-from tracker.notifications.models import Notification
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.services import notify_person
 from tracker.priorities.models import PriorityStance, SectorPriority, StanceKind
 from tracker.proposals.models import ProposalStage
 from tracker.timeutil import utcnow
@@ -108,7 +109,5 @@ def answer_challenge(proposal, priority: SectorPriority, stance: PriorityStance,
         proposal_id=proposal.id,
     )
     db.session.flush()  # the notification links to the entry by its id
-    db.session.add(Notification(
-        user_id=stance.expert_id, proposal_id=proposal.id, activity_id=entry.id,
-        message=f"Your challenge to {name} on “{proposal.title}” was answered"[:500],
-    ))
+    notify_person(stance.expert_id, f"Your challenge to {name} on “{proposal.title}” was answered",
+                  NotificationKind.PRIORITY, proposal=proposal, activity=entry)

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from tracker.activity.services import record_activity
 from tracker.extensions import db
+from tracker.notifications.models import NotificationKind
 from tracker.notifications.services import notify_followers
 from tracker.proposals.models import Proposal, ProposalStage
 from tracker.timeutil import utcnow
@@ -190,7 +191,8 @@ def move_stage(proposal: Proposal, target: ProposalStage, actor, comment: str,
         proposal_id=proposal.id,
     )
     notify_followers(
-        proposal, entry, f"{proposal.title} moved from {before.label} to {target.label}", actor
+        proposal, entry, f"{proposal.title} moved from {before.label} to {target.label}", actor,
+        NotificationKind.STAGE,
     )
 
 
