@@ -6,6 +6,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from tracker.api import problems
 from tracker.extensions import db
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,10 @@ PAGES = {
 
 
 def handle_http_error(error: HTTPException):
-    """A generic page for the status; JSON for /healthz-style API callers is not needed yet."""
+    """A generic page for the status; the API answers in JSON (tracker/api/problems.py), even
+    at an address or with a method it does not have."""
+    if problems.is_api_request():
+        return problems.handle_http_error(error)
     db.session.rollback()
     code = error.code or 500
     template = PAGES.get(code, "errors/400.html" if code < 500 else "errors/500.html")
@@ -54,6 +58,8 @@ def handle_unexpected_error(error: Exception):
     """Log it, roll back, and show the generic 500 page."""
     db.session.rollback()
     log.exception("Unhandled error on %s %s", request.method, request.path, exc_info=error)
+    if problems.is_api_request():
+        return problems.problem(500)
     return render_template("errors/500.html"), 500
 
 

@@ -1,9 +1,11 @@
-"""/profile: see and change one's own name and password, for experts their sectors, and one's
-calendar feeds of milestones."""
+"""/profile: see and change one's own name and password, for experts their sectors, one's
+calendar feeds of milestones, and one's personal API tokens."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
+from tracker.api import tokens as api_token_service
+from tracker.api.forms import ApiTokenForm, RevokeTokenForm
 from tracker.auth import services as auth_services
 from tracker.auth.access import allow, signed_in
 from tracker.auth.forms import ChangePasswordForm
@@ -17,6 +19,7 @@ from tracker.profile import services
 from tracker.profile.forms import CalendarFeedForm, ExpertSectorsForm, ProfileForm
 from tracker.proposals.models import Proposal
 from tracker.proposals.queries import visible_among, visible_proposals
+from tracker.timeutil import utcnow
 
 bp = Blueprint("profile", __name__)
 
@@ -145,3 +148,53 @@ def password():
             flash("Your password has been changed. Other devices have been signed out", "success")
             return redirect(url_for("profile.index"))
     return render_template("profile/password.html", form=form, title="Change your password")
+
+
+# Personal API tokens (the API itself is tracker/api) ------------------------------------------
+
+
+@bp.route("/api-tokens", methods=["GET", "POST"])
+@signed_in
+def api_tokens():
+    """One's personal API tokens, and a new one made: its secret is shown this once, and only
+    its hash is kept."""
+    user = current_user._get_current_object()
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        _, secret = api_token_service.create_token(user, form.name.data, form.chosen_lifetime(), utcnow())
+        db.session.commit()
+        return _render_api_tokens(user, ApiTokenForm(formdata=None), new_secret=secret)
+    return _render_api_tokens(user, form)
+
+
+@bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@signed_in
+def revoke_api_token(token_id: int):
+    """Revoke one of one's tokens (anyone else's is 404): the first press asks, the second
+    (`confirm` = yes) revokes, and the token stops working at once."""
+    user = current_user._get_current_object()
+    token = api_token_service.own_token(token_id, user.id)
+    if token is None:
+        abort(404)
+    form = RevokeTokenForm()
+    if not (form.validate_on_submit() and form.confirm.data == "yes"):
+        form.confirm.data = "yes"
+        return _render_api_tokens(user, ApiTokenForm(formdata=None), confirming=token, revoke_form=form)
+    api_token_service.revoke_token(token, user, utcnow())
+    db.session.commit()
+    flash(f"The API token “{token.name}” has been revoked: it no longer works", "success")
+    return redirect(url_for("profile.api_tokens"))
+
+
+def _render_api_tokens(user, form, new_secret=None, confirming=None, revoke_form=None):
+    """The API tokens page: one's tokens newest first, each with its state now."""
+    page = db.paginate(api_token_service.tokens_of(user.id), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    now = utcnow()
+    return render_template(
+        "profile/api_tokens.html", page=page, token_form=form, form=form if form.errors else None,
+        states={token.id: api_token_service.state_of(token, now) for token in page.items},
+        new_secret=new_secret, confirming=confirming, revoke_form=revoke_form,
+        api_url=url_for("api.proposals", _external=True),
+        openapi_url=url_for("api.openapi", _external=True), title="API tokens",
+    )

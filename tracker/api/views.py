@@ -1,5 +1,0 @@
-"""Views of the api blueprint."""
-
-from flask import Blueprint
-
-bp = Blueprint("api", __name__)
