@@ -32,15 +32,22 @@ def proposal_activity(proposal_id: int):
     )
 
 
-@bp.route("/activity")
-@admin_only
-def index():
-    """The whole audit log, filtered by person, proposal, kind and date."""
+def log_filters() -> ActivityFilterForm:
+    """The audit log's filters read from the address and checked: a value with an error narrows
+    nothing (the page and its exports alike)."""
     form = ActivityFilterForm(formdata=request.args)
     form.person.choices = choices(queries.person_choices(), blank="Anyone")
     form.proposal.choices = choices(queries.proposal_choices(), blank="Any proposal")
     form.kind.choices = choices(queries.kind_choices(), blank="Any kind")
     form.validate()
+    return form
+
+
+@bp.route("/activity")
+@admin_only
+def index():
+    """The whole audit log, filtered by person, proposal, kind and date."""
+    form = log_filters()
     page, changes = _page_of(queries.activity_log(form.filters()))
     return render_template(
         "activity/index.html", page=page, changes=changes, filter_form=form,

@@ -1,7 +1,6 @@
-"""The co-creation report ("you said, we did"): its figures, counted in SQL, its rows and its CSV."""
+"""The co-creation report ("you said, we did"): its figures, counted in SQL, its rows and its
+table for the CSV and XLSX downloads."""
 
-import csv
-import io
 import statistics
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,7 @@ from tracker.contributions.models import (
     ContributionResponse,
     ContributionStatus,
 )
-from tracker.csvutil import safe_cell
+from tracker.exports.table import Column, Kind, Table
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
 from tracker.sections.models import Section, SectionRevision
@@ -281,30 +280,29 @@ def all_report_rows(proposal_id: int) -> list[ReportRow]:
     return [ReportRow(contribution, response) for contribution, response in db.session.execute(query).tuples()]
 
 
-CSV_HEADER = (
-    "Contribution id", "Title", "Author", "Organisation", "Organisation type", "Sector or theme",
-    "Section", "Kind", "Status", "Response", "Reason", "Given", "Answered", "Days to response",
-    "Revision number",
+COLUMNS = (
+    Column("Contribution id", Kind.NUMBER), Column("Title"), Column("Author"), Column("Organisation"),
+    Column("Organisation type"), Column("Sector or theme"), Column("Section"), Column("Kind"), Column("Status"),
+    Column("Response"), Column("Reason"), Column("Given", Kind.TIME), Column("Answered", Kind.TIME),
+    Column("Days to response", Kind.NUMBER), Column("Revision number", Kind.NUMBER),
 )
+CSV_HEADER = tuple(column.heading for column in COLUMNS)
 
 
-def csv_text(proposal_id: int) -> str:
-    """The report as CSV: a header row, then one row per contribution (withdrawn ones left out),
-    with dates in ISO 8601."""
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(CSV_HEADER)
+def report_table(proposal_id: int) -> Table:
+    """The report's rows for a download: one per contribution (withdrawn ones left out), with
+    its response; an author who asked to appear only as their organisation type is not named."""
+    rows = []
     for row in all_report_rows(proposal_id):
         contribution, response = row.contribution, row.response
-        writer.writerow([safe_cell(value) for value in (
+        rows.append((
             contribution.id, contribution.title, row.author_name, row.organisation_name,
             row.organisation_type, contribution.sector.name,
             contribution.section.title if contribution.section is not None else NO_SECTION,
             contribution.kind.label, contribution.status.label,
             response.outcome.label if response is not None else None,
             response.reason if response is not None else None,
-            contribution.created_at.isoformat(),
-            response.responded_at.isoformat() if response is not None else None,
+            contribution.created_at, response.responded_at if response is not None else None,
             row.days_to_response, row.revision_number,
-        )])
-    return output.getvalue()
+        ))
+    return Table("Co-creation report", COLUMNS, rows)

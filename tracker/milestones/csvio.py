@@ -1,27 +1,36 @@
-"""Milestones as CSV: the export of a proposal's or a programme's, and the import into a proposal,
-checked whole (every error named by row and column) before any of it is applied."""
+"""Milestones as files: the CSV and XLSX export of a proposal's or a programme's, and the CSV
+import into a proposal, checked whole (every error named by row and column) before any of it is applied."""
 
 import base64
 import binascii
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 
 from tracker.auth.models import User
-from tracker.csvutil import safe_cell, unguarded
+from tracker.csvutil import unguarded
 from tracker.enums import LabelledEnum
+from tracker.exports.table import Column, Kind, Table
 from tracker.extensions import db
 from tracker.milestones import queries
 from tracker.milestones.models import Milestone, MilestoneKind, MilestoneState
+from tracker.milestones.rows import Entry, TimelineFilter
 from tracker.milestones.rules import CycleError, Record, plan
 from tracker.milestones.services import OWNER_ROLES, TITLE_LENGTH, create_milestone, update_milestone
 from tracker.proposals.models import Proposal
 
-HEADERS = ("id", "proposal", "title", "kind", "owner", "start", "due", "state", "done on", "depends on", "notes")
+# The columns the export writes and the import reads, in this order.
+COLUMNS = (
+    Column("id", Kind.NUMBER), Column("proposal"), Column("title"), Column("kind"), Column("owner"),
+    Column("start", Kind.DATE), Column("due", Kind.DATE), Column("state"), Column("done on", Kind.DATE),
+    Column("depends on"), Column("notes"),
+)
+HEADERS = tuple(column.heading for column in COLUMNS)
 # Every other column may be left out: a milestone then keeps what it has (a new one: no start
 # date, not started, no dependencies, no notes).
 REQUIRED = ("title", "kind", "owner", "due")
@@ -39,39 +48,42 @@ FIELD_LABELS = {
 
 # Export ------------------------------------------------------------------------------------
 
-def proposal_csv(proposal: Proposal) -> str:
-    """The proposal's own milestones as CSV, by due date."""
+def proposal_table(proposal: Proposal, args: Mapping[str, str], today: date) -> Table:
+    """The proposal's own milestones, by due date, that the timeline's filters in `args` show."""
     found = queries.for_proposal(proposal)
     own = [milestone for milestone in found.milestones if milestone.proposal_id == proposal.id]
-    return _csv(own, found.dependencies, {proposal.id: proposal.title})
+    return _table(_shown(found, own, args, today), found.dependencies, {proposal.id: proposal.title})
 
 
-def programme_csv(programme_id: int) -> str:
-    """Every milestone of the programme, its own (no proposal) and all its proposals', by due date."""
+def programme_table(programme_id: int, args: Mapping[str, str], today: date) -> Table:
+    """Every milestone of the programme, its own (no proposal) and all its proposals', by due
+    date, that the timeline's filters in `args` show."""
     found = queries.for_programme(programme_id)
     titles = {m.proposal_id: m.proposal.title for m in found.milestones if m.proposal is not None}
-    return _csv(found.milestones, found.dependencies, titles)
+    return _table(_shown(found, found.milestones, args, today), found.dependencies, titles)
 
 
-def _csv(milestones: list[Milestone], dependencies: dict[int, set[int]], proposal_titles: dict[int, str]) -> str:
-    """A header row, then a row per milestone: kinds and states by value, owners by email,
-    dates in ISO 8601, dependencies as ids joined by ";"; no cell a spreadsheet would run."""
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(HEADERS)
-    for milestone in milestones:
-        writer.writerow([safe_cell(value) for value in (
-            milestone.id, proposal_titles.get(milestone.proposal_id), milestone.title,
-            milestone.kind.value, milestone.owner.email, _iso(milestone.starts_on), _iso(milestone.due_on),
-            milestone.state.value, _iso(milestone.done_on),
-            DEPENDENCY_SEPARATOR.join(str(key) for key in sorted(dependencies.get(milestone.id, ()))),
-            milestone.notes,
-        )])
-    return output.getvalue()
+def _shown(found: queries.MilestoneSet, milestones: list[Milestone], args: Mapping[str, str],
+           today: date) -> list[Milestone]:
+    """The milestones the timeline's filters (kind, owner, RAG) show, read as the timeline reads
+    them: the plan is made over the whole set first, and a value naming nothing is ignored."""
+    chosen = TimelineFilter.from_args(args, {milestone.owner_id for milestone in found.milestones})
+    if not chosen.active:
+        return milestones
+    planned = plan(found.milestones, found.dependencies, today)
+    return [m for m in milestones if chosen.shows(Entry(m, planned[m.id], False, ()))]
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _table(milestones: list[Milestone], dependencies: dict[int, set[int]], proposal_titles: dict[int, str]) -> Table:
+    """A row per milestone: kinds and states by value, owners by email, dependencies as ids
+    joined by ";" (tracker/exports/table.py writes the dates and guards the text)."""
+    return Table("Milestones", COLUMNS, [
+        (milestone.id, proposal_titles.get(milestone.proposal_id), milestone.title, milestone.kind.value,
+         milestone.owner.email, milestone.starts_on, milestone.due_on, milestone.state.value, milestone.done_on,
+         DEPENDENCY_SEPARATOR.join(str(key) for key in sorted(dependencies.get(milestone.id, ()))),
+         milestone.notes)
+        for milestone in milestones
+    ])
 
 
 # Import ------------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
-"""The "you said, we did" report per proposal, as a printable page and as CSV, for staff and the board.
-Experts are refused: the report names the organisations people gave input from."""
+"""The "you said, we did" report per proposal, as a printable page and as CSV or XLSX, for staff
+and the board. Experts are refused: the report names the organisations people gave input from."""
 
-from flask import Response, current_app, render_template
+from flask import current_app, render_template
 
 from tracker.auth.access import allow
 from tracker.auth.models import Role
 from tracker.contributions import queries
-from tracker.contributions.report import csv_text, report_figures, report_rows, reported_contributions
+from tracker.contributions.report import report_figures, report_rows, report_table, reported_contributions
 from tracker.contributions.views import bp
+from tracker.exports.table import download, file_routes, uk_today
 from tracker.extensions import db
 from tracker.proposals.views import get_proposal
 
@@ -29,12 +30,10 @@ def report(proposal_id: int):
     )
 
 
-@bp.route("/proposals/<int:proposal_id>/co-creation-report.csv")
+@file_routes(bp, "/proposals/<int:proposal_id>/co-creation-report")
 @allow(*READERS)
-def report_csv(proposal_id: int):
-    """The report's rows as a CSV download: every contribution but withdrawn ones, unpaginated."""
+def report_csv(proposal_id: int, file_format: str):
+    """The report's rows as a CSV or XLSX download: every contribution but withdrawn ones, unpaginated."""
     proposal = get_proposal(proposal_id)
-    return Response(
-        csv_text(proposal.id), mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="co-creation-report-proposal-{proposal.id}.csv"'},
-    )
+    return download(report_table(proposal.id), file_format, f"co-creation-report-proposal-{proposal.id}",
+                    uk_today())

@@ -53,14 +53,21 @@ def _filters_asked() -> dict[str, str]:
     return {name: request.args[name] for name in TriageFilterForm.NAMES if request.args.get(name)}
 
 
-def _render_triage(proposal, form: MarkUnderReviewForm):
-    """The triage page for the reader: the whole proposal for staff and board, or one's own."""
+def triage_filters(proposal) -> tuple[TriageFilterForm, int | None]:
+    """The filters in the address, as the reader may use them, and whose input they see: None
+    for everyone's (staff and board), else their own id (the page and its exports alike)."""
     own_only = None if current_user.is_staff or current_user.is_board else current_user.id
     filters = TriageFilterForm(
         request.args, sections=sections_of(proposal.id),
         sectors=queries.sectors_given_on(proposal.id, own_only),
         authors=queries.authors_on(proposal.id) if own_only is None else None,
     )
+    return filters, own_only
+
+
+def _render_triage(proposal, form: MarkUnderReviewForm):
+    """The triage page for the reader: the whole proposal for staff and board, or one's own."""
+    filters, own_only = triage_filters(proposal)
     page = db.paginate(queries.triage_query(proposal.id, filters.chosen(), own_only),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     kept = filters.url_args()

@@ -1,5 +1,6 @@
-"""Milestones as files: calendar feeds at their secret URLs, the CSV export of a proposal's or a
-programme's milestones, and the CSV import into a proposal (a preview first, then all or nothing)."""
+"""Milestones as files: calendar feeds at their secret URLs, the CSV and XLSX export of a
+proposal's or a programme's milestones, and the CSV import into a proposal (a preview first,
+then all or nothing)."""
 
 from datetime import date
 
@@ -9,13 +10,14 @@ from flask_login import current_user
 from tracker.auth.access import allow, public, staff_only
 from tracker.auth.models import Role
 from tracker.concurrency import EditConflict
+from tracker.exports.table import download, file_routes, uk_today
 from tracker.extensions import db
 from tracker.milestones import calendar as feeds
 from tracker.milestones import csvio
 from tracker.milestones.import_forms import ImportConfirmForm, ImportUploadForm
 from tracker.milestones.models import Milestone
 from tracker.milestones.services import MilestoneRefused
-from tracker.milestones.views import bp
+from tracker.milestones.views import bp, timelines
 from tracker.programmes.models import Programme
 from tracker.proposals.views import get_proposal
 
@@ -48,25 +50,24 @@ def _host() -> str:
     return (current_app.config.get("SERVER_NAME") or request.host).split(":")[0]
 
 
-@bp.route("/proposals/<int:proposal_id>/milestones.csv")
+@file_routes(bp, "/proposals/<int:proposal_id>/milestones")
 @allow(*READERS)
-def proposal_csv(proposal_id: int):
-    """The proposal's milestones as a CSV download, in the columns the import reads."""
+def proposal_csv(proposal_id: int, file_format: str):
+    """The proposal's milestones that its timeline's filters show, as CSV (in the columns the
+    import reads) or XLSX (the same columns)."""
     proposal = get_proposal(proposal_id)
-    return _download(csvio.proposal_csv(proposal), f"milestones-proposal-{proposal.id}.csv")
+    return download(csvio.proposal_table(proposal, request.args, timelines.today()), file_format,
+                    f"milestones-proposal-{proposal.id}", uk_today())
 
 
-@bp.route("/programmes/<int:programme_id>/milestones.csv")
+@file_routes(bp, "/programmes/<int:programme_id>/milestones")
 @allow(*READERS)
-def programme_csv(programme_id: int):
-    """Every milestone of a programme, its own and its proposals', as a CSV download."""
+def programme_csv(programme_id: int, file_format: str):
+    """Every milestone of a programme, its own and its proposals', that its timeline's filters
+    show, as CSV or XLSX."""
     programme = db.get_or_404(Programme, programme_id)
-    return _download(csvio.programme_csv(programme.id), f"milestones-programme-{programme.id}.csv")
-
-
-def _download(text: str, filename: str) -> Response:
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(csvio.programme_table(programme.id, request.args, timelines.today()), file_format,
+                    f"milestones-programme-{programme.id}", uk_today())
 
 
 @bp.route("/proposals/<int:proposal_id>/milestones/import", methods=["GET", "POST"])
