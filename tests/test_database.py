@@ -10,12 +10,15 @@ from sqlalchemy import text
 from tests import factories
 from tracker.extensions import db
 from tracker.programmes.models import Programme
+from tracker.search.schema import include_name
 
 
 def test_migrations_match_the_models():
     """The schema the migrations built is the one the models describe."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -20,7 +20,8 @@ from tracker.contributions.models import (
     input_request_recipient,
 )
 from tracker.extensions import db
-from tracker.notifications.models import Notification
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.services import notify_people
 from tracker.organisations.models import Organisation
 from tracker.proposals.models import Proposal, ProposalStage
 from tracker.sectors.models import Sector
@@ -114,6 +115,20 @@ def requests_to(user_id: int, proposal_id: int | None = None) -> Select:
     if proposal_id is not None:
         query = query.where(InputRequest.proposal_id == proposal_id)
     return query
+
+
+def overdue_requests(today: date) -> Select:
+    """A SELECT of the requests overdue on `today`, by request_status's rule in SQL (past its
+    due date while someone asked has not answered), longest overdue first, with their sections."""
+    someone_has_not_answered = exists().where(
+        recipient.request_id == InputRequest.id, ~_has_answered(recipient.user_id)
+    )
+    return (
+        select(InputRequest)
+        .where(InputRequest.due_on < today, someone_has_not_answered)
+        .options(joinedload(InputRequest.section))
+        .order_by(InputRequest.due_on, InputRequest.id)
+    )
 
 
 def request_rows(requests: list[InputRequest], today: date, reader_id: int | None = None) -> list[RequestRow]:
@@ -236,11 +251,11 @@ def ask_for_input(proposal, actor, *, message: str, due_on: date, today: date, e
         {"recipients": len(recipients)}, proposal_id=proposal.id,
     )
     db.session.flush()  # the notifications point at the entry
-    db.session.add_all(Notification(
-        user_id=user.id, proposal_id=proposal.id, activity_id=entry.id,
-        message=f"{actor.name} asked you for input{about} {'in' if about else 'on'} “{proposal.title}” "
-                f"by {long_date(due_on)}"[:500],
-    ) for user in recipients)
+    notify_people(
+        [user.id for user in recipients],
+        f"{actor.name} asked you for input{about} {'in' if about else 'on'} “{proposal.title}” "
+        f"by {long_date(due_on)}", NotificationKind.REQUEST, proposal=proposal, activity=entry,
+    )
     db.session.flush()
     return request
 

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.models import User
 from tracker.contributions.models import (
+    RESPONSE_STATUSES,
     Attachment,
     Contribution,
     ContributionEdit,
@@ -16,6 +17,8 @@ from tracker.contributions.models import (
 )
 from tracker.extensions import db
 from tracker.organisations.models import Organisation, OrganisationType
+from tracker.proposals.models import Proposal
+from tracker.proposals.queries import visible_proposals
 from tracker.sections.models import SectionRevision
 from tracker.sectors.models import Sector
 
@@ -80,6 +83,22 @@ def revision_text(section_id: int, number: int | None) -> str:
             SectionRevision.section_id == section_id, SectionRevision.number == number
         )
     ) or ""
+
+
+def visible_contributions(user) -> Select:
+    """A SELECT of the contributions `user` may open, in SQL: the rule of Contribution.can_view
+    and get_contribution. Staff and board see all; an expert their own (on any proposal) and
+    others' once answered, on a proposal they may see (visible_proposals); nobody else any."""
+    query = select(Contribution)
+    if user.is_staff or user.is_board:
+        return query
+    if not user.is_expert:
+        return query.where(false())
+    proposals_seen = visible_proposals(user).with_only_columns(Proposal.id)
+    return query.where(or_(
+        Contribution.author_id == user.id,
+        and_(Contribution.status.in_(RESPONSE_STATUSES), Contribution.proposal_id.in_(proposals_seen)),
+    ))
 
 
 def contributions_by(author_id: int):

@@ -1,14 +1,26 @@
-"""Home pages by role, the accessibility statement and /healthz."""
+"""Home pages by role (and the staff home's lists in full), the accessibility statement and /healthz."""
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from datetime import date, datetime
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker.auth.access import public
+from tracker.auth.access import public, staff_only
+from tracker.contributions import input_requests
 from tracker.database import database_is_reachable
+from tracker.dashboard.views import render_dashboard
+from tracker.extensions import db
 from tracker.main import queries
 from tracker.proposals.models import ProposalStage
+from tracker.templating import LONDON
 
 bp = Blueprint("main", __name__)
+
+
+def today() -> date:
+    """The day in the UK, by which the home pages judge waiting and lateness (the one place
+    they read the clock)."""
+    return datetime.now(LONDON).date()
 
 
 @bp.route("/")
@@ -20,15 +32,14 @@ def home():
     user = current_user
     context = {"title": "Home", "stages": list(ProposalStage)}
     if user.is_staff:
-        context["owned"] = queries.proposals_owned_by(user)
+        context.update(queries.staff_home(user, today()))
         context["programmes"] = queries.stage_counts_by_programme()
         if user.is_admin:
             context["people"] = queries.people_by_role()
         return render_template("main/home_staff.html", **context)
     if user.is_board:
-        context["programmes"] = queries.stage_counts_by_programme()
-        return render_template("main/home_board.html", **context)
-    context["open_for_input"] = queries.proposals_open_for_input(user)
+        return render_dashboard("Home")  # what waits for their decision, then the dashboard
+    context.update(queries.expert_home(user, today()))
     return render_template("main/home_expert.html", **context)
 
 
@@ -46,6 +57,30 @@ def healthz():
     if database_is_reachable():
         return jsonify(status="ok", database="reachable"), 200
     return jsonify(status="unavailable", database="unreachable"), 503
+
+
+@bp.route("/waiting-input")
+@staff_only
+def waiting_input():
+    """Every contribution waiting for staff's response, oldest first: the staff home's list in full."""
+    page = db.paginate(queries.waiting_for_response(current_user),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("main/waiting_input.html", page=page,
+                           rows=queries.waiting_rows(page.items, today()),
+                           title="Input waiting for a response")
+
+
+@bp.route("/overdue-requests")
+@staff_only
+def overdue_requests():
+    """Every request for input past its due date that someone asked has not answered, longest
+    overdue first: the staff home's list in full."""
+    day = today()
+    page = db.paginate(input_requests.overdue_requests(day),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("main/overdue_requests.html", page=page,
+                           rows=input_requests.request_rows(page.items, day), today=day,
+                           title="Requests for input overdue")
 
 
 

@@ -2,13 +2,17 @@
 dependencies between them, in two queries however many milestones, proposals and owners."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.milestones.models import Milestone, milestone_dependency
+from tracker.milestones.models import Milestone, MilestoneState, milestone_dependency
 from tracker.proposals.models import Proposal
+
+# "Due this week": today and the six days after it.
+WEEK_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,15 @@ def for_programme(programme_id: int) -> MilestoneSet:
     return milestone_set(Milestone.programme_id == programme_id, with_proposal=True)
 
 
+def around(milestones: list[Milestone]) -> MilestoneSet:
+    """Everything these milestones can depend on (their proposals' and their programmes' own),
+    to plan them with rules.plan: two queries however many."""
+    return milestone_set(or_(
+        Milestone.proposal_id.in_({each.proposal_id for each in milestones} - {None}),
+        and_(Milestone.proposal_id.is_(None), Milestone.programme_id.in_({each.programme_id for each in milestones})),
+    ))
+
+
 def milestone_set(*where: ColumnElement[bool], with_proposal: bool = False) -> MilestoneSet:
     options = [joinedload(Milestone.owner)]
     if with_proposal:
@@ -55,3 +68,36 @@ def milestone_set(*where: ColumnElement[bool], with_proposal: bool = False) -> M
         if depends_on_id in ids:
             dependencies.setdefault(milestone_id, set()).add(depends_on_id)
     return MilestoneSet(milestones, dependencies)
+
+
+def open_milestones_of(owner_id: int) -> Select:
+    """A SELECT of the milestones a person owns that are not done, soonest due first, with their
+    proposal and programme (their /me/milestones list, and their home page's)."""
+    return (
+        select(Milestone)
+        .where(Milestone.owner_id == owner_id, Milestone.state != MilestoneState.DONE)
+        .options(joinedload(Milestone.proposal), joinedload(Milestone.programme))
+        .order_by(Milestone.due_on, Milestone.id)
+    )
+
+
+def end_of_week(day: date) -> date:
+    """The last day of the week that starts on `day`: what is due by then is "due this week"."""
+    return day + timedelta(days=WEEK_DAYS - 1)
+
+
+def counts_for_owner(owner_id: int, day: date, week_end: date) -> dict[str, int]:
+    """How many of a person's milestones are overdue on `day`, due from `day` to `week_end`,
+    due later, and done: one query."""
+    done = Milestone.state == MilestoneState.DONE
+
+    def count(condition) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(select(
+        count(and_(~done, Milestone.due_on < day)),
+        count(and_(~done, Milestone.due_on >= day, Milestone.due_on <= week_end)),
+        count(and_(~done, Milestone.due_on > week_end)),
+        count(done),
+    ).where(Milestone.owner_id == owner_id)).one()
+    return dict(zip(("overdue", "this-week", "later", "done"), (int(n) for n in row), strict=True))

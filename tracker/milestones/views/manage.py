@@ -1,11 +1,11 @@
 """Milestone pages: staff add, change and delete them; anyone who may see one reads it, with its
 RAG status, forecast and the chain around it; owners see theirs at /me/milestones."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.auth.access import is_allowed, signed_in, staff_only
@@ -27,8 +27,6 @@ from tracker.proposals.queries import visible_among
 from tracker.proposals.views import get_proposal
 from tracker.templating import long_date
 
-# "Due this week": today and the six days after it.
-WEEK_DAYS = 7
 # The fields the edit form has, for the table of what someone else saved meanwhile.
 FORM_LABELS = {key: label for key, label in FIELD_LABELS.items() if key not in {"done_on", "dependents"}}
 
@@ -243,21 +241,12 @@ def mine():
     """The milestones the reader owns that are not done, soonest first, under Overdue, Due this
     week (today and the next six days) and Later, each with its RAG status and forecast."""
     day = today()
-    week_end = day + timedelta(days=WEEK_DAYS - 1)
-    open_ones = and_(Milestone.owner_id == current_user.id, Milestone.state != MilestoneState.DONE)
-    page = db.paginate(
-        select(Milestone).where(open_ones)
-        .options(joinedload(Milestone.proposal), joinedload(Milestone.programme))
-        .order_by(Milestone.due_on, Milestone.id),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
-    )
-    counts = _counts(day, week_end)
+    week_end = queries.end_of_week(day)
+    page = db.paginate(queries.open_milestones_of(current_user.id),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    counts = queries.counts_for_owner(current_user.id, day, week_end)
     proposal_ids = {each.proposal_id for each in page.items} - {None}
-    # Everything the listed milestones can depend on: their proposals' and their programmes' own.
-    scope = queries.milestone_set(or_(
-        Milestone.proposal_id.in_(proposal_ids),
-        and_(Milestone.proposal_id.is_(None), Milestone.programme_id.in_({each.programme_id for each in page.items})),
-    ))
+    scope = queries.around(page.items)
     plan = rules.plan(scope.milestones, scope.dependencies, day)
     groups = [
         ("overdue", "Overdue", [each for each in page.items if each.due_on < day]),
@@ -269,22 +258,6 @@ def mine():
         visible=visible_among(current_user, proposal_ids),
         title="Your milestones",
     )
-
-
-def _counts(day: date, week_end: date) -> dict[str, int]:
-    """How many of the reader's milestones are overdue, due this week, later, and done: one query."""
-    done = Milestone.state == MilestoneState.DONE
-
-    def count(condition) -> object:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    row = db.session.execute(select(
-        count(and_(~done, Milestone.due_on < day)),
-        count(and_(~done, Milestone.due_on >= day, Milestone.due_on <= week_end)),
-        count(and_(~done, Milestone.due_on > week_end)),
-        count(done),
-    ).where(Milestone.owner_id == current_user.id)).one()
-    return dict(zip(("overdue", "this-week", "later", "done"), (int(n) for n in row), strict=True))
 
 
 def _show_refusal(form: MilestoneForm, refused: MilestoneRefused) -> None:
