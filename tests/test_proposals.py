@@ -471,3 +471,21 @@ def test_update_writes_the_change_and_its_activity_in_one_transaction(proposal):
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).title == "Health tech accelerator"
     assert activities("proposal.updated") == []
+
+
+def test_list_filters_that_name_nothing_are_ignored_with_a_notice(staff_client):
+    programme = factories.make_programme()
+    kept = factories.make_proposal(programme=programme, title="Kept in the list")
+    response = staff_client.get(
+        "/proposals/?programme=999999&stage=nonsense&owner=abc&sector=99999999999999999999"
+    )
+    assert response.status_code == 200
+    notice = text(soup(response).select_one("#ignored-filters"))
+    for named in ("Programme “999999”", "Stage “nonsense”", "Owner “abc”",
+                  "Sector or theme “99999999999999999999”"):
+        assert named in notice
+    assert kept.title in response.get_data(as_text=True)
+
+
+def test_an_id_too_big_for_the_database_is_not_found(staff_client):
+    assert staff_client.get("/proposals/99999999999999999999").status_code == 404

@@ -19,6 +19,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     (BASE_DIR / "instance").mkdir(exist_ok=True)
     app.logger.setLevel(app.config["LOG_LEVEL"])
 
+    register_converters(app)
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
@@ -26,6 +27,18 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_commands(app)
     register_security(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    """`<int:...>` in a URL matches only ids a database column can hold: a longer number is
+    a 404 like any unknown id, not an overflow deep in the database driver (a 500)."""
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseId(IntegerConverter):
+        def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+            super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+    app.url_map.converters["int"] = DatabaseId
 
 
 def register_templates(app: Flask) -> None:
@@ -119,7 +132,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """create-user, seed-demo and send-reminders."""
+    """create-user, seed-demo, send-reminders, send-outbox and send-digests."""
     from tracker import commands
 
     commands.init_app(app)

@@ -9,11 +9,14 @@ from tracker.auth.access import signed_in, staff_only
 from tracker.auth.models import Role, User
 from tracker.concurrency import EditConflict, conflicting_fields
 from tracker.extensions import db
+from tracker.programmes.models import Programme
 from tracker.programmes.queries import programme_choices
 from tracker.proposals import services
 from tracker.proposals.forms import ProposalForm
 from tracker.contributions.queries import contribution_count
 from tracker.contributions.services import input_is_open
+from tracker.dashboard import views as dashboard_views
+from tracker.dashboard.figures import proposal_readiness
 from tracker.proposals.models import Proposal, ProposalStage
 from tracker.notifications.services import is_following
 from tracker.proposals.forms import StageForm
@@ -38,6 +41,7 @@ from tracker.proposals.stages import (
     stage_named,
 )
 from tracker.sections.queries import sections_of
+from tracker.sectors.models import Sector
 
 bp = Blueprint("proposals", __name__)
 
@@ -63,28 +67,44 @@ def get_proposal(proposal_id: int, check_edit: bool = False) -> Proposal:
     return proposal
 
 
-def _int_arg(name: str) -> int | None:
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
+def _id_arg(name: str, model, ignored: list[str], label: str) -> int | None:
+    """The id in ?name=, when it names a row of `model`; anything else is ignored and said."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if value.isdigit() and int(value) <= MAX_ID and db.session.get(model, int(value)) is not None:
+        return int(value)
+    ignored.append(f"{label} “{value[:40]}”")
+    return None
 
 
-@bp.route("/")
-@signed_in
-def index():
-    """The proposals the reader may see, filtered by programme, sector or theme, stages, owner
-    or title."""
-    stages, _ = stages_named(request.args.getlist("stage"))
+def list_filters() -> dict:
+    """The proposals list's filters, read from the address. A value that names nothing is
+    ignored and named in "ignored" (the list and its CSV and XLSX exports read them here alike)."""
+    ignored: list[str] = []
+    stages, unknown_stages = stages_named(request.args.getlist("stage"))
+    ignored += [f"Stage “{value[:40]}”" for value in unknown_stages]
     sector = request.args.get("sector", "")
-    filters = {
-        "programme": _int_arg("programme"),
-        "owner": _int_arg("owner"),
+    return {
+        "programme": _id_arg("programme", Programme, ignored, "Programme"),
+        "owner": _id_arg("owner", User, ignored, "Owner"),
         # One value for the stage select, several joined by commas (the portfolio's links).
         "stage": ",".join(stage.value for stage in stages),
         "stages": stages,
-        "sector": int(sector) if sector.isdigit() else (UNALLOCATED if sector == UNALLOCATED else None),
+        "sector": UNALLOCATED if sector == UNALLOCATED else _id_arg("sector", Sector, ignored, "Sector or theme"),
         "q": request.args.get("q", "").strip(),
+        "ignored": ignored,
     }
-    query = visible_proposals(current_user).options(
+
+
+def listed_proposals(user, filters: dict):
+    """A SELECT of the proposals `user` may see that match `filters`, most recently changed
+    first, with the programme, lead organisation and owner each row shows."""
+    stages = filters["stages"]
+    query = visible_proposals(user).options(
         joinedload(Proposal.programme), joinedload(Proposal.lead_organisation),
         joinedload(Proposal.owner),
     )
@@ -103,8 +123,17 @@ def index():
         query = query.where(
             func.lower(Proposal.title).contains(filters["q"].lower(), autoescape=True)
         )
-    query = query.order_by(Proposal.updated_at.desc(), Proposal.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return query.order_by(Proposal.updated_at.desc(), Proposal.id.desc())
+
+
+@bp.route("/")
+@signed_in
+def index():
+    """The proposals the reader may see, filtered by programme, sector or theme, stages, owner
+    or title."""
+    filters = list_filters()
+    page = db.paginate(listed_proposals(current_user, filters), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
     owners = db.session.execute(
         select(User.id, User.name).where(User.role.in_([Role.STAFF, Role.ADMIN])).order_by(User.name)
     ).all()
@@ -139,6 +168,8 @@ def _render_detail(proposal: Proposal, stage_form: StageForm, status: int = 200)
         form=stage_form if stage_form.errors else None,
         following=is_following(current_user, proposal), input_open=input_is_open(proposal),
         contributions=contribution_count(proposal.id) if not current_user.is_expert else None,
+        # Readiness counts input experts may not see, so they do not get the checklist.
+        readiness=None if current_user.is_expert else proposal_readiness(proposal, dashboard_views.today()),
         title=proposal.title,
     ), status
 
@@ -149,7 +180,7 @@ def new():
     """Create a proposal; it starts at draft."""
     form = ProposalForm()
     if request.method == "GET":
-        form.programme_id.data = _int_arg("programme")
+        form.programme_id.data = _id_arg("programme", Programme, [], "Programme")
         form.owner_id.data = current_user.id
     if form.validate_on_submit():
         proposal = services.create_proposal(form.values(), current_user)
