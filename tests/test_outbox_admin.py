@@ -85,7 +85,7 @@ def test_a_page_past_the_end_says_so(admin_client, asked):
 
     assert page.status_code == 200
     if asked == "99":
-        assert text(soup(page).select_one("#past-the-end")).startswith("There is no page 99: there is 1 page.")
+        assert text(soup(page).select_one("#past-the-end")).startswith("There is nothing on page 99: the list has 1 page.")
     else:  # not a page number: the first page
         assert table_column(page, TO) == ["down@example.org"]
 

@@ -477,15 +477,25 @@ def test_list_filters_that_name_nothing_are_ignored_with_a_notice(staff_client):
     programme = factories.make_programme()
     kept = factories.make_proposal(programme=programme, title="Kept in the list")
     response = staff_client.get(
-        "/proposals/?programme=999999&stage=nonsense&owner=abc&sector=99999999999999999999"
+        "/proposals/?programme=999999&stage=nonsense&owner=2147483648&sector=99999999999999999999"
     )
     assert response.status_code == 200
     notice = text(soup(response).select_one("#ignored-filters"))
-    for named in ("Programme “999999”", "Stage “nonsense”", "Owner “abc”",
+    for named in ("Programme “999999”", "Stage “nonsense”", "Owner “2147483648”",
                   "Sector or theme “99999999999999999999”"):
         assert named in notice
     assert kept.title in response.get_data(as_text=True)
 
 
-def test_an_id_too_big_for_the_database_is_not_found(staff_client):
-    assert staff_client.get("/proposals/99999999999999999999").status_code == 404
+@pytest.mark.parametrize("too_big", ["2147483648", "99999999999999999999"])
+def test_an_id_too_big_for_the_database_is_not_found(staff_client, too_big):
+    assert staff_client.get(f"/proposals/{too_big}").status_code == 404
+
+
+def test_a_page_past_the_end_says_so_and_links_to_the_last_page(staff_client):
+    factories.make_proposal(title="The only proposal")
+    response = staff_client.get("/proposals/?page=40")
+    assert response.status_code == 200
+    notice = soup(response).select_one("#past-the-end")
+    assert text(notice).startswith("There is nothing on page 40: the list has 1 page.")
+    assert notice.select_one("a")["href"].endswith("page=1")

@@ -34,8 +34,10 @@ def register_converters(app: Flask) -> None:
     a 404 like any unknown id, not an overflow deep in the database driver (a 500)."""
     from werkzeug.routing import IntegerConverter
 
+    from tracker.database import MAX_ID
+
     class DatabaseId(IntegerConverter):
-        def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
             super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
     app.url_map.converters["int"] = DatabaseId

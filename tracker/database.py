@@ -11,6 +11,9 @@ from sqlalchemy.engine import Engine
 from tracker.extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The largest id an INTEGER primary key holds on both databases (PostgreSQL's 4-byte integer):
+# a larger number from a URL or a form names nothing, and must not reach the driver.
+MAX_ID = 2**31 - 1
 _writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 

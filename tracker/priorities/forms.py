@@ -6,6 +6,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from tracker.database import MAX_ID
 from tracker.extensions import db
 from tracker.forms import PercentField, VersionForm, choices, int_or_none, strip
 from tracker.priorities.models import StanceKind
@@ -55,7 +56,7 @@ class PriorityForm(FlaskForm):
     def sector(self) -> Sector | None:
         """The chosen sector or theme (retired ones too: the service refuses them by name)."""
         value = self.sector_id.data or ""
-        return db.session.get(Sector, int(value)) if value.isdigit() else None
+        return db.session.get(Sector, int(value)) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 class TakeInForm(PriorityForm):

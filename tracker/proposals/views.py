@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.auth.access import signed_in, staff_only
 from tracker.auth.models import Role, User
 from tracker.concurrency import EditConflict, conflicting_fields
+from tracker.database import MAX_ID
 from tracker.extensions import db
 from tracker.programmes.models import Programme
 from tracker.programmes.queries import programme_choices
@@ -65,9 +66,6 @@ def get_proposal(proposal_id: int, check_edit: bool = False) -> Proposal:
     if check_edit and not proposal.can_edit(current_user):
         abort(403)
     return proposal
-
-
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 def _id_arg(name: str, model, ignored: list[str], label: str) -> int | None:
