@@ -42,7 +42,8 @@ def reachable_pages(page, base_url: str) -> list[str]:
     """Every same-site page linked from the pages the signed-in person can open (GET only)."""
     seen: set[str] = set()
     kinds: Counter = Counter()
-    queue = deque([f"{base_url}/"])
+    # Search is a form, not a link: start from one search with results as well as the home page.
+    queue = deque([f"{base_url}/", f"{base_url}/search?q=hydrogen"])
     pages = []
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
         url = queue.popleft()
