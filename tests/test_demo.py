@@ -243,3 +243,18 @@ def test_demo_milestones_show_every_rag_status():
     planned = plan(found.milestones, found.dependencies, date.today())
     assert {p.rag for p in planned.values()} == set(RAG)
     assert any(p.slip_days > 0 and not p.overdue for p in planned.values()), "a forecast slips"
+
+
+def test_demo_proposals_have_been_at_their_stage_for_a_while():
+    """The dashboard's "days in stage" tells the demo's story, not the moment it was seeded."""
+    from tracker.demo import data
+    from tracker.timeutil import utcnow
+
+    seed_demo("demo password for tests 1")
+    db.session.commit()
+    days = {
+        title: (utcnow() - changed).days
+        for title, changed in db.session.execute(select(Proposal.title, Proposal.stage_changed_at))
+    }
+    assert days == {spec["title"]: spec["days_in_stage"] for spec in data.PROPOSALS}
+    assert min(days.values()) > 0

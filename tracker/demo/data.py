@@ -87,6 +87,7 @@ PROPOSALS = [
     {
         "title": "West Midlands Health Tech Innovation Accelerator",
         "stage": "funded",
+        "days_in_stage": 120,
         "priorities": [("Health tech and life sciences", 60), ("Medtech", 30), ("Inclusive growth", 10)],
         "assessors": [(82, True), (79, True), (85, True), (80, True), (77, True)],
         "clarification": (
@@ -112,6 +113,7 @@ PROPOSALS = [
     {
         "title": "Biochar Clean Tech Accelerator",
         "stage": "funded",
+        "days_in_stage": 95,
         "priorities": [("Clean tech", 80), ("Sustainability", 20)],
         "assessors": [(76, True), (74, True), (78, True)],
         "lead": "Midlands BioCarbon Ltd",
@@ -126,6 +128,7 @@ PROPOSALS = [
     {
         "title": "Precision Diagnostics and Digital Health Data Hub",
         "stage": "not_funded",
+        "days_in_stage": 60,
         "priorities": [("Health tech and life sciences", 70), ("Digital", 30)],
         # 70.8% on average, above the threshold, but 3 of 5 assessors said do not fund.
         "assessors": [(74, True), (68, False), (70, False), (72, True), (70, False)],
@@ -138,6 +141,7 @@ PROPOSALS = [
     {
         "title": "Net Zero Advanced Manufacturing Testbed",
         "stage": "under_assessment",
+        "days_in_stage": 24,
         "priorities": [("Precision engineering and modern manufacturing", 60), ("Clean tech", 40)],
         # Three of its assessors have reported, below the 70% threshold so far.
         "assessors": [(66, False), (64, False), (69, True)],
@@ -150,6 +154,7 @@ PROPOSALS = [
     {
         "title": "MedTech Device Scale-up Programme",
         "stage": "board_review",
+        "days_in_stage": 6,
         "priorities": [("Medtech", 80), ("Skills", 20)],
         "board": [("board@example.org", "endorse", "A clear route to market."),
                   ("claire.robinson@example.org", "request_changes",
@@ -163,6 +168,7 @@ PROPOSALS = [
     {
         "title": "Hydrogen for Heavy Industry Demonstrator",
         "stage": "co_creation",
+        "days_in_stage": 33,
         "priorities": [("Clean tech", 70), ("Precision engineering and modern manufacturing", 30)],
         "lead": "Coventry University",
         "owner": "james.patel@example.org",
@@ -178,6 +184,7 @@ PROPOSALS = [
         "partners": ["Coventry University", "Health Innovation West Midlands"],
         "summary": "Work-based routes into the region's innovation jobs for people from its most deprived wards.",
         "stage": "draft",
+        "days_in_stage": 12,
         "priorities": [],
     },
 ]

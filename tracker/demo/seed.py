@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from tracker.notifications.models import FollowReason
 from tracker.notifications.services import follow
 from tracker.sections.services import add_default_template, add_sections_from_template
 from tracker.sectors.models import Sector, SectorKind
+from tracker.timeutil import utcnow
 
 
 class DemoPasswordRefused(Exception):
@@ -162,4 +164,6 @@ def _seed_proposals(result: SeedResult, programme: Programme, organisations, peo
         follow(proposal.owner, proposal, FollowReason.OWNER)
         db.session.flush()
         walk(proposal, spec, people, position)
+        # The walk happens today; the story it tells began weeks ago.
+        proposal.stage_changed_at = utcnow() - timedelta(days=spec["days_in_stage"])
         result.count("proposals")
